@@ -1,0 +1,87 @@
+namespace Aigis.Core.Configuration;
+
+/// <summary>The whole validated configuration. Immutable: a reload builds a new one.</summary>
+public sealed record AigisConfig
+{
+    public GatewayConfig Gateway { get; init; } = new();
+
+    public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
+}
+
+/// <summary>The <c>gateway</c> section: listeners and request bounds.</summary>
+public sealed record GatewayConfig
+{
+    public static readonly Uri DefaultListen = new("http://127.0.0.1:8080");
+    public static readonly Uri DefaultAdmin = new("http://127.0.0.1:8081");
+    public const long DefaultMaxBodySize = 4 * 1024 * 1024;
+
+    /// <summary>The public listener: model APIs only.</summary>
+    public Uri Listen { get; init; } = DefaultListen;
+
+    /// <summary>The admin listener: admin API, metrics, health probes. Never the same as <see cref="Listen"/>.</summary>
+    public Uri Admin { get; init; } = DefaultAdmin;
+
+    /// <summary>Largest request body accepted, in bytes; larger ones get 413 before they are read.</summary>
+    public long MaxBodySize { get; init; } = DefaultMaxBodySize;
+}
+
+public enum ServiceKind
+{
+    /// <summary>An OpenAI-compatible model server, routed by the body's <c>model</c>.</summary>
+    Llm,
+
+    /// <summary>Any HTTP model API, reached at <c>/svc/{name}/...</c>.</summary>
+    Http,
+}
+
+public enum RuntimeKind
+{
+    /// <summary>Instances someone else runs; Aigis only routes to them.</summary>
+    Static,
+}
+
+/// <summary>One model service behind the gateway.</summary>
+public sealed record ServiceConfig
+{
+    public required string Name { get; init; }
+
+    public ServiceKind Kind { get; init; } = ServiceKind.Http;
+
+    /// <summary>Model names an <see cref="ServiceKind.Llm"/> service answers to.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
+
+    /// <summary>Name of the load-balancing policy.</summary>
+    public string Balancer { get; init; } = "round-robin";
+
+    public RuntimeKind Runtime { get; init; } = RuntimeKind.Static;
+
+    public IReadOnlyList<InstanceConfig> Instances { get; init; } = [];
+
+    public TimeoutsConfig Timeouts { get; init; } = new();
+}
+
+/// <summary>One upstream replica of a service.</summary>
+public sealed record InstanceConfig
+{
+    /// <summary>Stable identity within the service; defaults to the URL's <c>host:port</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Base URL; the request path is appended to it.</summary>
+    public required Uri Url { get; init; }
+}
+
+/// <summary>Upstream timeouts of a service.</summary>
+public sealed record TimeoutsConfig
+{
+    public static readonly TimeSpan DefaultConnect = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultIdle = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest wait for a TCP connection to an instance; past it the request fails with 502.</summary>
+    public TimeSpan Connect { get; init; } = DefaultConnect;
+
+    /// <summary>
+    /// Longest the upstream may stay silent (before its response headers or between body chunks);
+    /// past it the request fails with 504, or a started stream is cut.
+    /// </summary>
+    public TimeSpan Idle { get; init; } = DefaultIdle;
+}

@@ -1,0 +1,105 @@
+using Aigis.Core.Configuration.Yaml;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Aigis.Core.Configuration;
+
+/// <summary>The outcome of loading a configuration: a config, or every error found.</summary>
+public sealed record ConfigLoadResult(AigisConfig? Config, IReadOnlyList<ConfigError> Errors)
+{
+    public bool IsValid => Config is not null && Errors.Count == 0;
+}
+
+/// <summary>
+/// Loads a configuration from YAML: parse with positions, apply <c>AIGIS__</c> environment overrides,
+/// bind to the typed model and validate, reporting every problem as <c>FILE:LINE:COL: message</c>.
+/// </summary>
+public static class ConfigLoader
+{
+    public static readonly string[] RootKeys = ["gateway", "services"];
+
+    public static ConfigLoadResult LoadFile(string path, IEnumerable<ConfigOverride>? overrides = null)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return new ConfigLoadResult(null, [new ConfigError(path, 1, 1, $"cannot read the config file: {e.Message}")]);
+        }
+
+        return LoadText(text, path, overrides);
+    }
+
+    public static ConfigLoadResult LoadText(string text, string source, IEnumerable<ConfigOverride>? overrides = null)
+    {
+        var context = new ConfigReadContext(source);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            context.Error(e.Start, source, "invalid YAML: " + CleanYamlMessage(e));
+            return new ConfigLoadResult(null, context.Errors);
+        }
+
+        YamlMappingNode root;
+        switch (stream.Documents.Count)
+        {
+            case 0:
+                root = new YamlMappingNode();
+                break;
+            case 1 when stream.Documents[0].RootNode is YamlMappingNode map:
+                root = map;
+                break;
+            case 1 when stream.Documents[0].RootNode is YamlScalarNode scalar && ConfigReadContext.IsNull(scalar):
+                root = new YamlMappingNode();
+                break;
+            case 1:
+                context.Error(stream.Documents[0].RootNode, "the config must be a section of keys (gateway:, services:)");
+                return new ConfigLoadResult(null, context.Errors);
+            default:
+                context.Error(stream.Documents[1].RootNode, "the config must be one YAML document; remove the extra '---'");
+                return new ConfigLoadResult(null, context.Errors);
+        }
+
+        if (overrides is not null)
+        {
+            OverrideApplier.Apply(root, overrides, context);
+        }
+
+        var config = Bind(root, context);
+        var errors = context.Errors
+            .OrderBy(e => e.Source != source)
+            .ThenBy(e => e.Line).ThenBy(e => e.Column)
+            .ToArray();
+        return new ConfigLoadResult(errors.Length == 0 ? config : null, errors);
+    }
+
+    private static AigisConfig Bind(YamlMappingNode root, ConfigReadContext context)
+    {
+        var config = new AigisConfig();
+        foreach (var (key, value) in context.Entries(root, "", RootKeys))
+        {
+            config = key switch
+            {
+                "gateway" => config with { Gateway = GatewaySectionBinder.Bind(value, context) },
+                _ => config with { Services = ServicesSectionBinder.Bind(value, context) },
+            };
+        }
+
+        return config;
+    }
+
+    // YamlDotNet prefixes messages with the position ("(Line: 3, Col: 5, Idx: 20) - (...): "), which we already print.
+    private static string CleanYamlMessage(YamlException e)
+    {
+        var message = e.Message;
+        var marker = message.IndexOf("): ", StringComparison.Ordinal);
+        return marker >= 0 && message.StartsWith('(') ? message[(marker + 3)..] : message;
+    }
+}

@@ -1,0 +1,65 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Aigis.Core.Configuration;
+
+/// <summary>
+/// Writes a configuration back as YAML in the same vocabulary the loader reads, every value explicit;
+/// used to show the effective config (after defaults and overrides), and in tests to prove the round trip.
+/// </summary>
+public static class ConfigWriter
+{
+    public static string ToYaml(AigisConfig config)
+    {
+        var root = new YamlMappingNode
+        {
+            {
+                "gateway", new YamlMappingNode
+                {
+                    { "listen", Plain(config.Gateway.Listen.OriginalString) },
+                    { "admin", Plain(config.Gateway.Admin.OriginalString) },
+                    { "maxBodySize", Plain(SizeParser.Format(config.Gateway.MaxBodySize)) },
+                }
+            },
+            { "services", new YamlSequenceNode(config.Services.Select(Service)) },
+        };
+
+        using var writer = new StringWriter();
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        var text = writer.ToString();
+
+        // YamlDotNet ends a saved stream with a document end marker; a config file has none.
+        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text.Replace("\r\n...\r\n", "\r\n", StringComparison.Ordinal);
+    }
+
+    private static YamlMappingNode Service(ServiceConfig service)
+    {
+        var node = new YamlMappingNode
+        {
+            { "name", Plain(service.Name) },
+            { "kind", Plain(service.Kind == ServiceKind.Llm ? "llm" : "http") },
+        };
+        if (service.Kind == ServiceKind.Llm)
+        {
+            node.Add("models", new YamlSequenceNode(service.Models.Select(m => (YamlNode)Quoted(m))));
+        }
+
+        node.Add("balancer", Plain(service.Balancer));
+        node.Add("runtime", Plain("static"));
+        node.Add("timeouts", new YamlMappingNode
+        {
+            { "connect", Plain(DurationParser.Format(service.Timeouts.Connect)) },
+            { "idle", Plain(DurationParser.Format(service.Timeouts.Idle)) },
+        });
+        node.Add("instances", new YamlSequenceNode(service.Instances.Select(i => (YamlNode)new YamlMappingNode
+        {
+            { "id", Quoted(i.Id) },
+            { "url", Plain(i.Url.OriginalString) },
+        })));
+        return node;
+    }
+
+    private static YamlScalarNode Plain(string value) => new(value);
+
+    private static YamlScalarNode Quoted(string value) => new(value) { Style = ScalarStyle.DoubleQuoted };
+}

@@ -1,0 +1,78 @@
+using System.Collections.Frozen;
+using Aigis.Core.Balancing;
+using Aigis.Core.Configuration;
+
+namespace Aigis.Core.Routing;
+
+/// <summary>
+/// An immutable snapshot of where requests go, built once per config load. A reload builds a new table
+/// and swaps it in with one reference write; requests already running keep the table they started with,
+/// which is why a reload never fails an in-flight request.
+/// </summary>
+public sealed class RouteTable
+{
+    private RouteTable(AigisConfig config, FrozenDictionary<string, ServiceRoute> byName, FrozenDictionary<string, ServiceRoute> byModel, DateTimeOffset loadedAt)
+    {
+        Config = config;
+        ByName = byName;
+        ByModel = byModel;
+        LoadedAt = loadedAt;
+        Models = byModel.Keys.Order(StringComparer.Ordinal).ToArray();
+    }
+
+    public AigisConfig Config { get; }
+
+    public FrozenDictionary<string, ServiceRoute> ByName { get; }
+
+    public FrozenDictionary<string, ServiceRoute> ByModel { get; }
+
+    /// <summary>Every model name, sorted, for <c>GET /v1/models</c>.</summary>
+    public IReadOnlyList<string> Models { get; }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    /// <summary>
+    /// Builds a table for <paramref name="config"/>. Instances whose service, id and URL are unchanged
+    /// are carried over from <paramref name="previous"/> with their live state; balancers of services whose
+    /// policy and instance list are unchanged are kept too, so round-robin does not restart at every reload.
+    /// </summary>
+    public static RouteTable Build(AigisConfig config, RouteTable? previous, LoadBalancingPolicyFactory policies, DateTimeOffset loadedAt)
+    {
+        var byName = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
+        var byModel = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
+        foreach (var service in config.Services)
+        {
+            var old = previous?.ByName.GetValueOrDefault(service.Name);
+            var instances = service.Instances.Select(i => Reuse(old, i) ?? new UpstreamInstance(service.Name, i.Id, i.Url)).ToArray();
+            var balancer = old is not null && old.Config.Balancer == service.Balancer && old.Instances.SequenceEqual(instances)
+                ? old.Balancer
+                : policies.Create(service.Balancer);
+            var route = new ServiceRoute(service, instances, balancer);
+            byName[service.Name] = route;
+            foreach (var model in service.Models)
+            {
+                byModel[model] = route;
+            }
+        }
+
+        return new RouteTable(config, byName.ToFrozenDictionary(StringComparer.Ordinal), byModel.ToFrozenDictionary(StringComparer.Ordinal), loadedAt);
+    }
+
+    private static UpstreamInstance? Reuse(ServiceRoute? old, InstanceConfig instance)
+    {
+        if (old is null)
+        {
+            return null;
+        }
+
+        foreach (var candidate in old.Instances)
+        {
+            if (candidate.Id == instance.Id && candidate.Url == instance.Url)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using Aigis.Sim.Http;
+
+namespace Aigis.Sim.Cli;
+
+/// <summary>Runs aigis-sim from its arguments until Ctrl-C or SIGTERM.</summary>
+internal static class SimProgram
+{
+    /// <summary>Exit code for a bad command line.</summary>
+    public const int UsageErrorExitCode = 2;
+
+    /// <summary>Exit code when the server cannot start (address in use, permission denied).</summary>
+    public const int StartFailureExitCode = 1;
+
+    /// <summary>Parses <paramref name="args"/> and serves until cancelled; returns the process exit code.</summary>
+    /// <remarks>Once listening, writes exactly one line to <paramref name="output"/>: <c>aigis-sim listening on http://HOST:PORT</c>.</remarks>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var commandLine = new SimCommandLine();
+        commandLine.Root.SetAction((parse, cancellationToken) => ServeAsync(commandLine.Bind(parse), output, error, cancellationToken));
+        var parse = commandLine.Root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await WriteUsageErrorAsync(error, parse.Errors.Select(parseError => parseError.Message));
+            return UsageErrorExitCode;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static async Task<int> ServeAsync(SimOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var problems = SimOptionsValidation.Validate(options);
+        if (problems.Count > 0)
+        {
+            await WriteUsageErrorAsync(error, problems);
+            return UsageErrorExitCode;
+        }
+
+        RunningSimServer server;
+        try
+        {
+            server = await SimServer.StartAsync(options, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException)
+        {
+            // Binding is the one step the environment can make fail; say so in one line, without a stack trace.
+            await error.WriteLineAsync($"aigis-sim: cannot listen on {options.Host}:{options.Port}: {exception.Message}");
+            return StartFailureExitCode;
+        }
+
+        await using (server)
+        {
+            await output.WriteLineAsync($"aigis-sim listening on {server.ListeningAddress}");
+            await output.FlushAsync(cancellationToken);
+            await server.WaitForShutdownAsync(cancellationToken);
+        }
+
+        return 0;
+    }
+
+    private static Task WriteUsageErrorAsync(TextWriter error, IEnumerable<string> problems) =>
+        error.WriteLineAsync($"aigis-sim: {string.Join(" ", problems)} (see aigis-sim --help)");
+}

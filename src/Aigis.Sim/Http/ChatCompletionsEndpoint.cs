@@ -1,0 +1,79 @@
+using Aigis.Sim.Engine;
+using Aigis.Sim.Http.Payloads;
+using Aigis.Sim.Output;
+
+namespace Aigis.Sim.Http;
+
+/// <summary>POST /v1/chat/completions: OpenAI chat completions, streamed or not.</summary>
+internal sealed class ChatCompletionsEndpoint
+{
+    private const string Assistant = "assistant";
+
+    private readonly PromptTokenCounter _counter;
+    private readonly TextGenerationPlanner _planner;
+    private readonly GenerationEngine _engine;
+    private readonly TimeProvider _timeProvider;
+    private readonly CancellationToken _serverStopping;
+
+    public ChatCompletionsEndpoint(PromptTokenCounter counter, TextGenerationPlanner planner, GenerationEngine engine, TimeProvider timeProvider, CancellationToken serverStopping)
+    {
+        _counter = counter;
+        _planner = planner;
+        _engine = engine;
+        _timeProvider = timeProvider;
+        _serverStopping = serverStopping;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var plan = await GenerationRequestIntake.AcceptAsync(context, ChatCompletionRequestReader.Read, _counter, _planner);
+        if (plan is null)
+        {
+            return;
+        }
+
+        using var cancellation = GenerationCancellation.Create(context, _serverStopping);
+        try
+        {
+            var identity = ResponseIdentity.New("chatcmpl-", _timeProvider);
+            await (plan.Request.Stream
+                ? StreamAsync(context, plan, identity, cancellation.Token)
+                : AnswerAsync(context, plan, identity, cancellation.Token));
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await GenerationCancellation.AnswerIfPossibleAsync(context);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, PlannedGeneration plan, ResponseIdentity identity, CancellationToken cancellationToken)
+    {
+        await _engine.CompleteAsync(plan.Job, cancellationToken);
+        var choice = new ChatChoice(0, new ChatMessage(Assistant, plan.Completion.Text), plan.FinishReason);
+        var completion = new ChatCompletion(identity.Id, "chat.completion", identity.Created, plan.Request.Model, [choice], plan.Usage);
+        await context.Response.WriteAsJsonAsync(completion, SimJsonContext.Default.ChatCompletion, contentType: null, cancellationToken);
+    }
+
+    private async Task StreamAsync(HttpContext context, PlannedGeneration plan, ResponseIdentity identity, CancellationToken cancellationToken)
+    {
+        using var events = await ServerSentEventWriter.StartAsync(context.Response, cancellationToken);
+        var tokens = plan.Completion.Tokens;
+        await foreach (var index in _engine.StreamAsync(plan.Job, cancellationToken))
+        {
+            var delta = index == 0 ? new ChatDelta(Assistant, tokens[index]) : new ChatDelta(Content: tokens[index]);
+            await events.WriteAsync(Chunk(plan, identity, [new ChatChunkChoice(0, delta, null)]), SimJsonContext.Default.ChatCompletionChunk, cancellationToken);
+        }
+
+        var finish = new ChatChunkChoice(0, new ChatDelta(), plan.FinishReason);
+        await events.WriteAsync(Chunk(plan, identity, [finish]), SimJsonContext.Default.ChatCompletionChunk, cancellationToken);
+        if (plan.Request.IncludeUsage)
+        {
+            await events.WriteAsync(Chunk(plan, identity, [], plan.Usage), SimJsonContext.Default.ChatCompletionChunk, cancellationToken);
+        }
+
+        await events.WriteDoneAsync(cancellationToken);
+    }
+
+    private static ChatCompletionChunk Chunk(PlannedGeneration plan, ResponseIdentity identity, IReadOnlyList<ChatChunkChoice> choices, TokenUsage? usage = null) =>
+        new(identity.Id, "chat.completion.chunk", identity.Created, plan.Request.Model, choices, usage);
+}

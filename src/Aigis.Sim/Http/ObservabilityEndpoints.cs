@@ -1,0 +1,27 @@
+using Aigis.Sim.Http.Payloads;
+using Aigis.Sim.Metrics;
+
+namespace Aigis.Sim.Http;
+
+/// <summary>GET /health and GET /metrics.</summary>
+internal sealed class ObservabilityEndpoints
+{
+    private static readonly HealthStatus Healthy = new("ok");
+
+    private readonly ServedModels _models;
+
+    public ObservabilityEndpoints(ServedModels models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        _models = models;
+    }
+
+    public static Task HealthAsync(HttpContext context) =>
+        context.Response.WriteAsJsonAsync(Healthy, SimJsonContext.Default.HealthStatus, contentType: null, context.RequestAborted);
+
+    public Task MetricsAsync(HttpContext context)
+    {
+        context.Response.ContentType = PrometheusExposition.ContentType;
+        return context.Response.WriteAsync(PrometheusExposition.Render(_models), context.RequestAborted);
+    }
+}

@@ -1,0 +1,4 @@
+namespace Aigis.Sim.Http.Payloads;
+
+/// <summary>The body of GET /health.</summary>
+internal sealed record HealthStatus(string Status);

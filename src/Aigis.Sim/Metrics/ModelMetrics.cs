@@ -1,0 +1,41 @@
+namespace Aigis.Sim.Metrics;
+
+/// <summary>Live counters of one served model, read by the /metrics endpoint.</summary>
+internal sealed class ModelMetrics
+{
+    private long _running;
+    private long _successes;
+    private long _promptTokens;
+    private long _generationTokens;
+
+    public ModelMetrics(string modelName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        ModelName = modelName;
+    }
+
+    /// <summary>The model_name label.</summary>
+    public string ModelName { get; }
+
+    /// <summary>Requests currently being processed.</summary>
+    public long Running => Volatile.Read(ref _running);
+
+    /// <summary>Requests that ran to completion.</summary>
+    public long Successes => Volatile.Read(ref _successes);
+
+    /// <summary>Prompt tokens prefilled.</summary>
+    public long PromptTokens => Volatile.Read(ref _promptTokens);
+
+    /// <summary>Output tokens produced, including those of requests cancelled midway.</summary>
+    public long GenerationTokens => Volatile.Read(ref _generationTokens);
+
+    public void RequestStarted() => Interlocked.Increment(ref _running);
+
+    public void RequestEnded() => Interlocked.Decrement(ref _running);
+
+    public void RequestSucceeded() => Interlocked.Increment(ref _successes);
+
+    public void PromptProcessed(int tokens) => Interlocked.Add(ref _promptTokens, tokens);
+
+    public void TokensGenerated(int tokens) => Interlocked.Add(ref _generationTokens, tokens);
+}

@@ -1,0 +1,16 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Aigis.Sim.Output;
+
+/// <summary>Counts prompt tokens with OpenAI's cl100k_base encoding.</summary>
+internal sealed class PromptTokenCounter
+{
+    // Loading the cl100k_base vocabulary takes a few hundred milliseconds. The tokenizer is
+    // immutable and thread-safe, so one instance serves every simulator in the process.
+    private static readonly Lazy<Tokenizer> Cl100kBase = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
+
+    // Taken in the constructor, so the first request does not pay for loading the vocabulary.
+    private readonly Tokenizer _tokenizer = Cl100kBase.Value;
+
+    public int Count(string text) => _tokenizer.CountTokens(text);
+}

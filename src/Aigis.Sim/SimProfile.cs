@@ -1,0 +1,11 @@
+namespace Aigis.Sim;
+
+/// <summary>Which kind of model service the simulator pretends to be.</summary>
+internal enum SimProfile
+{
+    /// <summary>A generative model: chat and text completions (and embeddings, for convenience).</summary>
+    Llm,
+
+    /// <summary>An embedding model: embeddings only.</summary>
+    Embed,
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Aigis.Core.Configuration;
+using Aigis.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Aigis.Cli;
+
+/// <summary><c>aigis up</c>: runs the gateway and the admin listener until Ctrl-C or SIGTERM.</summary>
+internal static class UpCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var config = new Option<string?>("--config", "-c") { Description = "Config file (YAML). Without it, the embedded demo runs." };
+        var listen = new Option<string?>("--listen") { Description = "Public listener URL; overrides gateway.listen (default http://127.0.0.1:8080)." };
+        var admin = new Option<string?>("--admin") { Description = "Admin listener URL; overrides gateway.admin (default http://127.0.0.1:8081)." };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level to print.", DefaultValueFactory = _ => LogLevel.Information };
+        var command = new Command("up", "Run the gateway, the admin API and the control plane.")
+        {
+            config, listen, admin, logLevel,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(
+            parse.GetValue(config), parse.GetValue(listen), parse.GetValue(admin), parse.GetValue(logLevel), output, error, cancellation));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string? configPath, string? listen, string? admin, LogLevel logLevel, TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
+        var flagOverrides = new List<ConfigOverride>();
+        if (listen is not null)
+        {
+            flagOverrides.Add(new ConfigOverride("--listen", ["gateway", "listen"], listen));
+        }
+
+        if (admin is not null)
+        {
+            flagOverrides.Add(new ConfigOverride("--admin", ["gateway", "admin"], admin));
+        }
+
+        IEnumerable<ConfigOverride> Overrides() => [.. ConfigOverride.FromProcessEnvironment(), .. flagOverrides];
+
+        if (configPath is null)
+        {
+            error.WriteLine("aigis up: no --config given, and the embedded demo fleet is not part of this version yet; run `aigis up --config examples/quickstart.yaml`");
+            return ExitCodes.BadInput;
+        }
+
+        var loaded = ConfigLoader.LoadFile(configPath, Overrides());
+        if (!loaded.IsValid)
+        {
+            foreach (var problem in loaded.Errors)
+            {
+                error.WriteLine(problem);
+            }
+
+            error.WriteLine($"aigis up: {configPath} has {loaded.Errors.Count} problem{(loaded.Errors.Count == 1 ? "" : "s")}; nothing was started");
+            return ExitCodes.BadInput;
+        }
+
+        using var loggerFactory = ConsoleLogging.Create(logLevel);
+        var options = new AigisHostOptions { ConfigPath = configPath, Overrides = Overrides, LoggerFactory = loggerFactory };
+        await using var host = AigisHost.Create(loaded.Config!, options);
+        try
+        {
+            await host.StartAsync(cancellation);
+        }
+        catch (IOException e)
+        {
+            // Kestrel reports a taken port as an IOException; the message names the address.
+            error.WriteLine($"aigis up: cannot listen: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+
+        output.WriteLine($"aigis {AigisCli.Version} gateway listening on {host.PublicUrl}");
+        output.WriteLine($"aigis admin listening on {host.AdminUrl}");
+        output.WriteLine($"config {Path.GetFullPath(configPath)}: {loaded.Config!.Services.Count} services; edits are applied live");
+        output.Flush();
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C or SIGTERM: drain and stop.
+        }
+
+        output.WriteLine("aigis: shutting down, draining in-flight requests");
+        using var drain = new CancellationTokenSource(options.ShutdownTimeout);
+        await host.StopAsync(drain.Token);
+        return ExitCodes.Success;
+    }
+}

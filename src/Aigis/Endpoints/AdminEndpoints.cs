@@ -1,0 +1,25 @@
+using Aigis.Hosting;
+using Aigis.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Aigis.Endpoints;
+
+/// <summary>The admin listener's endpoints. Probes answer without credentials, as orchestrators expect.</summary>
+internal static class AdminEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints, GatewayState state)
+    {
+        // Liveness: the process is up and serving HTTP.
+        endpoints.MapGet("/healthz", () => TypedResults.Json(new HealthStatus("ok"), GatewayJsonContext.Default.HealthStatus));
+
+        // Readiness: a valid config is loaded and the public listener accepts traffic.
+        endpoints.MapGet("/readyz", () =>
+        {
+            var routes = state.Routes;
+            var status = new HealthStatus(state.IsReady ? "ready" : "not_ready", routes.ByName.Count, routes.LoadedAt);
+            return TypedResults.Json(status, GatewayJsonContext.Default.HealthStatus, statusCode: state.IsReady ? 200 : 503);
+        });
+    }
+}

@@ -1,0 +1,118 @@
+using Aigis.Core.Routing;
+using Aigis.Hosting;
+using Aigis.Pipeline;
+using Aigis.Proxy;
+using Aigis.Serialization;
+using Microsoft.AspNetCore.Http;
+
+namespace Aigis.Endpoints;
+
+/// <summary>
+/// The public listener's terminal stage: resolves a request to a service (by the body's <c>model</c> for the
+/// OpenAI endpoints, by name for <c>/svc/NAME/...</c>) and hands it to the forwarder. Paths are matched
+/// directly rather than through endpoint routing: there are five of them and every miss needs an OpenAI-shaped 404.
+/// </summary>
+internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forwarder)
+{
+    private const string ServicePrefix = "/svc/";
+    private static readonly string[] s_modelEndpoints = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"];
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var routes = state.Routes;
+
+        if (path.StartsWith(ServicePrefix, StringComparison.Ordinal))
+        {
+            return ForwardToServiceAsync(context, routes, path);
+        }
+
+        foreach (var endpoint in s_modelEndpoints)
+        {
+            if (string.Equals(path, endpoint, StringComparison.Ordinal) || string.Equals(path, endpoint + "/", StringComparison.Ordinal))
+            {
+                return HttpMethods.IsPost(context.Request.Method)
+                    ? ForwardByModelAsync(context, routes)
+                    : GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, endpoint, "POST"));
+            }
+        }
+
+        if (path is "/v1/models" or "/v1/models/")
+        {
+            return HttpMethods.IsGet(context.Request.Method)
+                ? WriteModelsAsync(context, routes)
+                : GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, "/v1/models", "GET"));
+        }
+
+        return GatewayErrorWriter.WriteAsync(context, GatewayError.NotFound(path));
+    }
+
+    private async Task ForwardByModelAsync(HttpContext context, RouteTable routes)
+    {
+        var (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+        if (request is null)
+        {
+            if (error is { } refusal)
+            {
+                await GatewayErrorWriter.WriteAsync(context, refusal);
+            }
+
+            return;
+        }
+
+        using (request)
+        {
+            if (!routes.ByModel.TryGetValue(request.Model, out var route))
+            {
+                await GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownModel(request.Model));
+                return;
+            }
+
+            // The forwarder sends these exact bytes; the length is known now, so the upstream gets Content-Length.
+            context.Request.Body = request.OpenRead();
+            context.Request.ContentLength = request.Length;
+            context.Request.Headers.TransferEncoding = default;
+            await forwarder.ForwardAsync(context, route);
+        }
+    }
+
+    private Task ForwardToServiceAsync(HttpContext context, RouteTable routes, string path)
+    {
+        var rest = path.AsSpan(ServicePrefix.Length);
+        var slash = rest.IndexOf('/');
+        var name = slash < 0 ? rest : rest[..slash];
+        if (!routes.ByName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var route))
+        {
+            return GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownService(name.ToString()));
+        }
+
+        var maxBodySize = routes.Config.Gateway.MaxBodySize;
+        if (context.Request.ContentLength > maxBodySize)
+        {
+            return GatewayErrorWriter.WriteAsync(context, GatewayError.BodyTooLarge(maxBodySize));
+        }
+
+        // Bodies of generic services stream through; Kestrel enforces the bound as they are read.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBodySize;
+        }
+
+        context.Request.PathBase = context.Request.PathBase.Add(new PathString(path[..(ServicePrefix.Length + name.Length)]));
+        context.Request.Path = slash < 0 ? new PathString("/") : new PathString(path[(ServicePrefix.Length + slash)..]);
+        return forwarder.ForwardAsync(context, route);
+    }
+
+    private static Task WriteModelsAsync(HttpContext context, RouteTable routes)
+    {
+        var created = routes.LoadedAt.ToUnixTimeSeconds();
+        var data = new ModelEntry[routes.Models.Count];
+        for (var i = 0; i < data.Length; i++)
+        {
+            var model = routes.Models[i];
+            data[i] = new ModelEntry(model, "model", created, routes.ByModel[model].Name);
+        }
+
+        return context.Response.WriteAsJsonAsync(new ModelList("list", data), GatewayJsonContext.Default.ModelList, contentType: "application/json", context.RequestAborted);
+    }
+}

@@ -1,0 +1,139 @@
+using Aigis.Core.Balancing;
+using Aigis.Core.Configuration;
+using Aigis.Endpoints;
+using Aigis.Pipeline;
+using Aigis.Proxy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Aigis.Hosting;
+
+/// <summary>
+/// The running gateway: a public listener (model APIs only) and an admin listener, as two separate
+/// Kestrel applications so no admin route can ever be reached from the public side. They share one
+/// <see cref="GatewayState"/>.
+/// </summary>
+internal sealed class AigisHost : IAsyncDisposable
+{
+    private readonly WebApplication _public;
+    private readonly WebApplication _admin;
+    private readonly AigisHostOptions _options;
+    private readonly UpstreamInvokers _invokers = new();
+    private ConfigFileWatcher? _watcher;
+
+    private AigisHost(AigisConfig config, AigisHostOptions options)
+    {
+        _options = options;
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        _public = BuildPublic(config, loggerFactory);
+        _admin = BuildAdmin(config, loggerFactory);
+    }
+
+    public GatewayState State { get; }
+
+    /// <summary>The bound public URL (with the real port when the config asked for port 0).</summary>
+    public Uri PublicUrl { get; private set; } = null!;
+
+    public Uri AdminUrl { get; private set; } = null!;
+
+    /// <summary>Raised after each hot-reload attempt; null until started with a config path.</summary>
+    public ConfigFileWatcher? Watcher => _watcher;
+
+    public static AigisHost Create(AigisConfig config, AigisHostOptions options) => new(config, options);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _admin.StartAsync(cancellationToken);
+        AdminUrl = BoundUrl(_admin);
+        await _public.StartAsync(cancellationToken);
+        PublicUrl = BoundUrl(_public);
+        if (_options.ConfigPath is { } path)
+        {
+            _watcher = new ConfigFileWatcher(path, _options.Overrides, State, _options.TimeProvider,
+                (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Config"));
+        }
+
+        State.IsReady = true;
+    }
+
+    /// <summary>Stops taking new requests, lets in-flight ones finish up to the shutdown timeout, then stops.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        State.IsReady = false;
+        _watcher?.Dispose();
+        await _public.StopAsync(cancellationToken);
+        await _admin.StopAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _watcher?.Dispose();
+        await _public.DisposeAsync();
+        await _admin.DisposeAsync();
+        _invokers.Dispose();
+    }
+
+    private WebApplication BuildPublic(AigisConfig config, ILoggerFactory loggerFactory)
+    {
+        var builder = CreateBuilder(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxBodySize;
+            KestrelListen.Bind(kestrel, config.Gateway.Listen);
+        });
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton(_invokers);
+        builder.Services.AddSingleton<UpstreamForwarder>();
+        builder.Services.AddSingleton<PublicRouter>();
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<UnhandledErrorMiddleware>();
+        var router = app.Services.GetRequiredService<PublicRouter>();
+        app.Run(router.InvokeAsync);
+        return app;
+    }
+
+    private WebApplication BuildAdmin(AigisConfig config, ILoggerFactory loggerFactory)
+    {
+        var builder = CreateBuilder(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            KestrelListen.Bind(kestrel, config.Gateway.Admin);
+        });
+        builder.Services.AddRoutingCore();
+
+        var app = builder.Build();
+        app.UseRouting();
+        AdminEndpoints.Map(app, State);
+        return app;
+    }
+
+    private WebApplicationBuilder CreateBuilder(ILoggerFactory loggerFactory)
+    {
+        // The empty builder reads no appsettings or ASPNETCORE_ variables: the Aigis config is the only input.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "aigis" });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(_options.TimeProvider);
+        builder.Services.AddSingleton(State);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
+        return builder;
+    }
+
+    private static Uri BoundUrl(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aigis.Hosting;
+
+/// <summary>How to run the host, beyond what the config file says.</summary>
+internal sealed record AigisHostOptions
+{
+    /// <summary>The config file to watch for hot reload; null when the config did not come from a file.</summary>
+    public string? ConfigPath { get; init; }
+
+    /// <summary>Overrides of file values (<c>AIGIS__*</c> variables, command-line flags), re-read at each reload.</summary>
+    public Func<IEnumerable<Core.Configuration.ConfigOverride>> Overrides { get; init; } = Core.Configuration.ConfigOverride.FromProcessEnvironment;
+
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>How long shutdown waits for in-flight requests and streams before cutting them.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,24 @@
+using Aigis.Serialization;
+using Microsoft.AspNetCore.Http;
+
+namespace Aigis.Pipeline;
+
+internal static class GatewayErrorWriter
+{
+    /// <summary>Writes <paramref name="error"/> as the whole response, replacing anything set so far but the request id.</summary>
+    public static Task WriteAsync(HttpContext context, GatewayError error)
+    {
+        if (context.Response.HasStarted)
+        {
+            // Too late for a status line; the caller ends the stream its own way.
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear();
+        RequestIdMiddleware.Stamp(context);
+        context.Response.StatusCode = error.StatusCode;
+        context.Response.ContentType = "application/json";
+        var body = new OpenAiErrorBody(new OpenAiError(error.Message, error.Type, error.Param, error.Code));
+        return context.Response.WriteAsJsonAsync(body, GatewayJsonContext.Default.OpenAiErrorBody, contentType: "application/json", context.RequestAborted);
+    }
+}

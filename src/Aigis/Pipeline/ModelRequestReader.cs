@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Aigis.Pipeline;
+
+/// <summary>
+/// Reads a model-API body within a size bound and extracts <c>model</c> and <c>stream</c> with a forward-only
+/// JSON reader: no document is built and the body is not deserialized.
+/// </summary>
+internal static class ModelRequestReader
+{
+    /// <summary>Reads the body. Returns the request, or the error to answer with (null error and null request: the client went away).</summary>
+    public static async ValueTask<(ModelRequest? Request, GatewayError? Error)> ReadAsync(HttpContext context, long maxBodySize)
+    {
+        var request = context.Request;
+        if (request.ContentLength > maxBodySize)
+        {
+            // Refused on the header alone: not a byte of the body is read.
+            return (null, GatewayError.BodyTooLarge(maxBodySize));
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBodySize;
+        }
+
+        var reader = request.BodyReader;
+        ReadResult result;
+        try
+        {
+            while (true)
+            {
+                result = await reader.ReadAsync(context.RequestAborted);
+                if (result.Buffer.Length > maxBodySize)
+                {
+                    reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                    return (null, GatewayError.BodyTooLarge(maxBodySize));
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+
+                // Nothing consumed, everything examined: wait for more bytes.
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, GatewayError.BodyTooLarge(maxBodySize));
+        }
+        catch (BadHttpRequestException)
+        {
+            return (null, GatewayError.BodyUnreadable());
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
+        {
+            return (null, null);
+        }
+
+        var body = result.Buffer;
+        var length = (int)body.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        body.CopyTo(buffer);
+        reader.AdvanceTo(body.End);
+
+        var (model, stream, error) = ParseRoutingFields(buffer.AsSpan(0, length));
+        if (error is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, error);
+        }
+
+        return (new ModelRequest(buffer, length, model!, stream), null);
+    }
+
+    /// <summary>Walks the top level of the object once; every other value is skipped (and so still validated).</summary>
+    internal static (string? Model, bool Stream, GatewayError? Error) ParseRoutingFields(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
+        string? model = null;
+        var modelSeen = false;
+        var stream = false;
+        try
+        {
+            if (!reader.Read())
+            {
+                return (null, false, GatewayError.InvalidJson("the body is empty"));
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (null, false, GatewayError.BodyNotObject());
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("model"u8))
+                {
+                    reader.Read();
+                    modelSeen = true;
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        model = reader.GetString();
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return (null, false, GatewayError.ModelNotString());
+                    }
+                }
+                else if (reader.ValueTextEquals("stream"u8))
+                {
+                    reader.Read();
+                    stream = reader.TokenType == JsonTokenType.True;
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            // Anything after the closing brace (a second object, garbage) makes the body invalid.
+            if (reader.Read())
+            {
+                return (null, false, GatewayError.InvalidJson($"unexpected content after the object at byte {reader.TokenStartIndex}"));
+            }
+        }
+        catch (JsonException e)
+        {
+            return (null, false, GatewayError.InvalidJson(Describe(e)));
+        }
+
+        if (!modelSeen || string.IsNullOrEmpty(model))
+        {
+            return (null, false, GatewayError.MissingModel());
+        }
+
+        return (model, stream, null);
+    }
+
+    private static string Describe(JsonException e) =>
+        e.LineNumber is { } line && e.BytePositionInLine is { } column
+            ? $"invalid JSON at line {line + 1}, byte {column + 1}"
+            : "invalid JSON";
+}

@@ -1,0 +1,3 @@
+using Aigis.Cli;
+
+return await AigisCli.RunAsync(args, Console.Out, Console.Error);
