@@ -37,13 +37,21 @@ public static class ConfigLoader
     {
         var context = new ConfigReadContext(source);
         var stream = new YamlStream();
+        var parser = new PositionTrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             context.Error(e.Start, source, "invalid YAML: " + CleanYamlMessage(e));
+            return new ConfigLoadResult(null, context.Errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow sequence at the end
+            // of a document); the last event it produced is the best position we have.
+            context.Error(parser.LastPosition, source, "invalid YAML: the document is malformed after this point (an unclosed [ or {?)");
             return new ConfigLoadResult(null, context.Errors);
         }
 

@@ -35,6 +35,11 @@ public static class DurationParser
                 return false;
             }
 
+            while (i < span.Length && span[i] == ' ')
+            {
+                i++;
+            }
+
             var unitStart = i;
             while (i < span.Length && char.IsAsciiLetter(span[i]))
             {
@@ -65,6 +70,10 @@ public static class DurationParser
             }
 
             totalTicks += number * ticksPerUnit;
+            while (i < span.Length && span[i] == ' ')
+            {
+                i++;
+            }
         }
 
         if (totalTicks > TimeSpan.MaxValue.Ticks)

@@ -1,0 +1,143 @@
+using Aigis.Core.Configuration;
+
+namespace Aigis.Core.Tests.Configuration;
+
+public sealed class ValidConfigTests
+{
+    private const string FullConfig = """
+        gateway:
+          listen: http://0.0.0.0:9080
+          admin: http://127.0.0.1:9081
+          maxBodySize: 2MiB
+        services:
+          - name: chat
+            kind: llm
+            models: [llama-3-8b-instruct, "llama-3-8b"]
+            balancer: random
+            runtime: static
+            timeouts:
+              connect: 250ms
+              idle: 2m
+            instances:
+              - url: http://127.0.0.1:9001
+              - id: gpu-2
+                url: http://127.0.0.1:9002/base
+          - name: classifier
+            kind: http
+            instances: [http://127.0.0.1:9100]
+        """;
+
+    [Fact]
+    public void Binds_every_key_of_a_full_config()
+    {
+        var result = ConfigLoader.LoadText(FullConfig, "full.yaml");
+
+        Assert.Empty(result.Errors);
+        var config = result.Config!;
+        Assert.Equal(new Uri("http://0.0.0.0:9080"), config.Gateway.Listen);
+        Assert.Equal(new Uri("http://127.0.0.1:9081"), config.Gateway.Admin);
+        Assert.Equal(2 * 1024 * 1024, config.Gateway.MaxBodySize);
+
+        var chat = config.Services[0];
+        Assert.Equal("chat", chat.Name);
+        Assert.Equal(ServiceKind.Llm, chat.Kind);
+        Assert.Equal(["llama-3-8b-instruct", "llama-3-8b"], chat.Models);
+        Assert.Equal("random", chat.Balancer);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), chat.Timeouts.Connect);
+        Assert.Equal(TimeSpan.FromMinutes(2), chat.Timeouts.Idle);
+        Assert.Equal("127.0.0.1:9001", chat.Instances[0].Id);
+        Assert.Equal("gpu-2", chat.Instances[1].Id);
+        Assert.Equal(new Uri("http://127.0.0.1:9002/base"), chat.Instances[1].Url);
+
+        var classifier = config.Services[1];
+        Assert.Equal(ServiceKind.Http, classifier.Kind);
+        Assert.Empty(classifier.Models);
+        Assert.Equal("round-robin", classifier.Balancer);
+        Assert.Equal(TimeoutsConfig.DefaultConnect, classifier.Timeouts.Connect);
+    }
+
+    [Fact]
+    public void Round_trips_through_the_writer()
+    {
+        var first = ConfigLoader.LoadText(FullConfig, "full.yaml").Config!;
+
+        var written = ConfigWriter.ToYaml(first);
+        var second = ConfigLoader.LoadText(written, "written.yaml");
+
+        Assert.Empty(second.Errors);
+        Assert.Equal(written, ConfigWriter.ToYaml(second.Config!));
+        Assert.Equal(first.Gateway, second.Config!.Gateway);
+        Assert.Equal(first.Services.Select(s => s.Name), second.Config.Services.Select(s => s.Name));
+        Assert.Equal(first.Services[0].Instances, second.Config.Services[0].Instances);
+        Assert.Equal(first.Services[0].Timeouts, second.Config.Services[0].Timeouts);
+    }
+
+    [Fact]
+    public void Empty_file_gives_the_defaults()
+    {
+        var result = ConfigLoader.LoadText("", "empty.yaml");
+
+        Assert.True(result.IsValid);
+        Assert.Equal(GatewayConfig.DefaultListen, result.Config!.Gateway.Listen);
+        Assert.Equal(GatewayConfig.DefaultMaxBodySize, result.Config.Gateway.MaxBodySize);
+        Assert.Empty(result.Config.Services);
+    }
+
+    [Fact]
+    public void Environment_overrides_file_values_by_section_path()
+    {
+        var env = ConfigOverride.FromEnvironment(new Dictionary<string, string>
+        {
+            ["AIGIS__GATEWAY__MAXBODYSIZE"] = "8MiB",
+            ["AIGIS__SERVICES__CHAT__BALANCER"] = "round-robin",
+            ["AIGIS__SERVICES__1__TIMEOUTS__CONNECT"] = "1s",
+            ["AIGIS__SERVICES__CHAT__MODELS"] = "[a, b]",
+            ["PATH"] = "/usr/bin",
+        });
+
+        var result = ConfigLoader.LoadText(FullConfig, "full.yaml", env);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(8 * 1024 * 1024, result.Config!.Gateway.MaxBodySize);
+        Assert.Equal("round-robin", result.Config.Services[0].Balancer);
+        Assert.Equal(["a", "b"], result.Config.Services[0].Models);
+        Assert.Equal(TimeSpan.FromSeconds(1), result.Config.Services[1].Timeouts.Connect);
+    }
+
+    [Fact]
+    public void Environment_can_set_a_key_the_file_does_not_have()
+    {
+        var env = ConfigOverride.FromEnvironment(new Dictionary<string, string> { ["AIGIS__GATEWAY__LISTEN"] = "http://127.0.0.1:7000" });
+
+        var result = ConfigLoader.LoadText("services: []", "f.yaml", env);
+
+        Assert.Equal(new Uri("http://127.0.0.1:7000"), result.Config!.Gateway.Listen);
+    }
+
+    [Fact]
+    public void Invalid_environment_value_is_reported_against_the_variable()
+    {
+        var env = ConfigOverride.FromEnvironment(new Dictionary<string, string>
+        {
+            ["AIGIS__GATEWAY__MAXBODYSIZE"] = "huge",
+            ["AIGIS__GATEWAY__LISTN"] = "http://127.0.0.1:1",
+        });
+
+        var result = ConfigLoader.LoadText(FullConfig, "full.yaml", env);
+
+        Assert.Contains(result.Errors, e => e.ToString().StartsWith("env:AIGIS__GATEWAY__MAXBODYSIZE:1:1: gateway.maxBodySize: 'huge' is not a size", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.ToString().StartsWith("env:AIGIS__GATEWAY__LISTN:", StringComparison.Ordinal) && e.Message.Contains("did you mean 'listen'?", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Override_of_a_missing_list_item_is_an_error()
+    {
+        var env = ConfigOverride.FromEnvironment(new Dictionary<string, string> { ["AIGIS__SERVICES__NOPE__BALANCER"] = "random" });
+
+        var result = ConfigLoader.LoadText(FullConfig, "full.yaml", env);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("env:AIGIS__SERVICES__NOPE__BALANCER", error.Source);
+        Assert.Contains("no list item 'NOPE'", error.Message, StringComparison.Ordinal);
+    }
+}
