@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+using Aigis.Tests.Infrastructure;
+
+namespace Aigis.Tests.Cli;
+
+/// <summary>The real executable, as a user runs it.</summary>
+public sealed class CommandLineTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Validate_prints_every_problem_located_and_exits_2()
+    {
+        var path = WriteTemp("""
+            gateway:
+              maxBodySze: 1MiB
+            services:
+              - name: chat
+                balancer: nope
+            """);
+
+        var (exitCode, stdout, stderr) = await AigisProcess.RunAsync(s_timeout, "validate", path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"{path}:2:3: unknown key 'maxBodySze' in gateway; did you mean 'maxBodySize'?", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{path}:5:15: services[chat].balancer: unknown value 'nope'", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_accepts_a_valid_file_with_exit_0()
+    {
+        var path = WriteTemp("services: [{name: chat, kind: llm, models: [m], instances: [\"http://127.0.0.1:9\"]}]");
+
+        var (exitCode, stdout, _) = await AigisProcess.RunAsync(s_timeout, "validate", path);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("valid (1 service", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_of_a_missing_file_is_a_one_line_error()
+    {
+        var (exitCode, _, stderr) = await AigisProcess.RunAsync(s_timeout, "validate", "/nonexistent/aigis.yaml");
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("/nonexistent/aigis.yaml:1:1: cannot read the config file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_refuses_an_invalid_config_without_a_stack_trace()
+    {
+        var path = WriteTemp("services: [{name: Bad_Name}]");
+
+        var (exitCode, stdout, stderr) = await AigisProcess.RunAsync(s_timeout, "up", "--config", path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"{path}:1:19: services[0].name: 'Bad_Name' is not a valid service name", stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing was started", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_usage_exits_2()
+    {
+        var (exitCode, _, stderr) = await AigisProcess.RunAsync(s_timeout, "up", "--no-such-flag");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--no-such-flag", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help", "up")]
+    [InlineData("up --help", "--config")]
+    [InlineData("validate --help", "FILE")]
+    public async Task Every_verb_has_help(string args, string expected)
+    {
+        var (exitCode, stdout, _) = await AigisProcess.RunAsync(s_timeout, args.Split(' '));
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(expected, stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version()
+    {
+        var (exitCode, stdout, _) = await AigisProcess.RunAsync(s_timeout, "--version");
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Up_serves_then_stops_cleanly_on_sigterm()
+    {
+        await using var upstream = await TestUpstream.StartAsync("chat");
+        var path = WriteTemp($"services: [{{name: chat, kind: llm, models: [m], instances: [\"{upstream.Url}\"]}}]");
+        var (listen, admin) = (FreePort(), FreePort());
+
+        await using var aigis = AigisProcess.Start("up", "--config", path, "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
+        await aigis.WaitForLineAsync("aigis admin listening on", s_timeout);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listen}") };
+        var response = await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"m"}"""));
+        aigis.Terminate();
+        var exitCode = await aigis.WaitForExitAsync(s_timeout);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("shutting down", aigis.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_on_a_taken_port_says_so_and_exits_1()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var path = WriteTemp("services: []");
+
+        var (exitCode, stdout, stderr) = await AigisProcess.RunAsync(s_timeout, "up", "--config", path, "--listen", $"http://127.0.0.1:{port}", "--admin", $"http://127.0.0.1:{FreePort()}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("cannot listen", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Listen_flag_is_validated_like_the_file()
+    {
+        var path = WriteTemp("services: []");
+
+        var (exitCode, _, stderr) = await AigisProcess.RunAsync(s_timeout, "up", "--config", path, "--listen", "http://example.com:80/x");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--listen:1:1: gateway.listen:", stderr, StringComparison.Ordinal);
+    }
+
+    private static string WriteTemp(string yaml)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("aigis-cli-").FullName, "aigis.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
