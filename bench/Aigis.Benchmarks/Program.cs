@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Aigis.Benchmarks.RoutingFieldsBenchmark).Assembly).Run(args);
