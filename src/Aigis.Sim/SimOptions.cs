@@ -50,10 +50,3 @@ internal sealed record SimOptions
     /// <summary>The name served when no model is given.</summary>
     public static string DefaultModelName(SimProfile profile) => profile == SimProfile.Embed ? "sim-embed" : "sim-llama-3-8b";
 }
-
-/// <summary>Bounds of generated answer lengths.</summary>
-internal static class CompletionLength
-{
-    /// <summary>Shortest answer produced when a request sets no max_tokens.</summary>
-    public const int Minimum = 16;
-}

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
 using Aigis.Sim.Engine;
 
 namespace Aigis.Sim.Cli;
@@ -7,33 +9,24 @@ namespace Aigis.Sim.Cli;
 /// <summary>The aigis-sim command line: its flags and how they become <see cref="SimOptions"/>.</summary>
 internal sealed class SimCommandLine
 {
-    private static readonly SimOptions Defaults = new();
+    private static readonly SimOptions _defaults = new();
 
-    private readonly Option<int> _port = new("--port") { Description = "TCP port to listen on; 0 picks a free one.", Required = true };
-    private readonly Option<string> _host = new("--host") { Description = "IP address to listen on.", DefaultValueFactory = _ => Defaults.Host };
-    private readonly Option<string> _profile = new("--profile") { Description = "Which model service to simulate.", DefaultValueFactory = _ => "llm" };
+    private readonly Option<int> _port = Ranged("--port", "TCP port to listen on; 0 picks a free one.", 0, 0, 65535, showDefault: false);
+    private readonly Option<string> _host = new("--host") { Description = "IP address to listen on.", DefaultValueFactory = _ => _defaults.Host };
+    private readonly Option<SimProfile> _profile = new("--profile") { Description = "Which model service to simulate. [default: llm]", HelpName = "llm|embed", CustomParser = ParseProfile };
     private readonly Option<string[]> _models = new("--model") { Description = "A served model name; repeat for several. Default: sim-llama-3-8b (llm) or sim-embed (embed).", AllowMultipleArgumentsPerToken = true };
-    private readonly Option<long> _seed = new("--seed") { Description = "Seed of generated outputs.", DefaultValueFactory = _ => Defaults.Seed };
-    private readonly Option<double> _timeScale = new("--time-scale") { Description = "Divides every simulated delay; 10 runs ten times faster.", DefaultValueFactory = _ => Defaults.TimeScale };
-    private readonly Option<double> _ttftBase = new("--ttft-base-ms") { Description = "Fixed part of time to first token, in ms.", DefaultValueFactory = _ => Defaults.Latency.TimeToFirstTokenBase.TotalMilliseconds };
-    private readonly Option<double> _prefill = new("--prefill-ms-per-token") { Description = "Prefill time per prompt token, in ms.", DefaultValueFactory = _ => Defaults.Latency.PrefillPerPromptToken.TotalMilliseconds };
-    private readonly Option<double> _itl = new("--itl-ms") { Description = "Time between output tokens, in ms.", DefaultValueFactory = _ => Defaults.Latency.InterTokenLatency.TotalMilliseconds };
-    private readonly Option<int> _maxTokensDefault = new("--max-tokens-default") { Description = "Longest answer when a request sets no max_tokens.", DefaultValueFactory = _ => Defaults.MaxTokensDefault };
-    private readonly Option<int> _maxModelLength = new("--max-model-len") { Description = "Context window: prompt plus answer tokens.", DefaultValueFactory = _ => Defaults.MaxModelLength };
-    private readonly Option<int> _embeddingDimensions = new("--embedding-dim") { Description = "Length of embedding vectors.", DefaultValueFactory = _ => Defaults.EmbeddingDimensions };
+    private readonly Option<long> _seed = new("--seed") { Description = "Seed of generated outputs.", DefaultValueFactory = _ => _defaults.Seed };
+    private readonly Option<double> _timeScale = Ranged("--time-scale", "Divides every simulated delay; 10 runs ten times faster.", _defaults.TimeScale, 0.001, 1_000_000);
+    private readonly Option<double> _ttftBase = Ranged("--ttft-base-ms", "Fixed part of time to first token, in ms.", _defaults.Latency.TimeToFirstTokenBase.TotalMilliseconds, 0, 600_000);
+    private readonly Option<double> _prefill = Ranged("--prefill-ms-per-token", "Prefill time per prompt token, in ms.", _defaults.Latency.PrefillPerPromptToken.TotalMilliseconds, 0, 1_000);
+    private readonly Option<double> _itl = Ranged("--itl-ms", "Time between output tokens, in ms.", _defaults.Latency.InterTokenLatency.TotalMilliseconds, 0, 60_000);
+    private readonly Option<int> _maxTokensDefault = Ranged("--max-tokens-default", "Longest answer when a request sets no max_tokens.", _defaults.MaxTokensDefault, CompletionLength.Minimum, 1_000_000);
+    private readonly Option<int> _maxModelLength = Ranged("--max-model-len", "Context window: prompt plus answer tokens.", _defaults.MaxModelLength, CompletionLength.Minimum, 10_000_000);
+    private readonly Option<int> _embeddingDimensions = Ranged("--embedding-dim", "Length of embedding vectors.", _defaults.EmbeddingDimensions, 1, 65_536);
 
     public SimCommandLine()
     {
-        _profile.AcceptOnlyFromAmong("llm", "embed");
-        AddRange(_port, 0, 65535);
-        AddRange(_timeScale, 0.001, 1_000_000);
-        AddRange(_ttftBase, 0, 600_000);
-        AddRange(_prefill, 0, 1_000);
-        AddRange(_itl, 0, 60_000);
-        AddRange(_maxTokensDefault, CompletionLength.Minimum, 1_000_000);
-        AddRange(_maxModelLength, CompletionLength.Minimum, 10_000_000);
-        AddRange(_embeddingDimensions, 1, 65_536);
-
+        _port.Required = true;
         Root = new RootCommand("aigis-sim: an OpenAI-compatible model-service simulator.");
         Option[] options = [_port, _host, _profile, _models, _seed, _timeScale, _ttftBase, _prefill, _itl, _maxTokensDefault, _maxModelLength, _embeddingDimensions];
         foreach (var option in options)
@@ -52,8 +45,8 @@ internal sealed class SimCommandLine
         return new SimOptions
         {
             Port = parse.GetValue(_port),
-            Host = parse.GetValue(_host) ?? Defaults.Host,
-            Profile = parse.GetValue(_profile) == "embed" ? SimProfile.Embed : SimProfile.Llm,
+            Host = parse.GetValue(_host) ?? _defaults.Host,
+            Profile = parse.GetValue(_profile),
             Models = parse.GetValue(_models) ?? [],
             Seed = parse.GetValue(_seed),
             TimeScale = parse.GetValue(_timeScale),
@@ -69,16 +62,45 @@ internal sealed class SimCommandLine
         };
     }
 
-    private static void AddRange<T>(Option<T> option, T minimum, T maximum)
-        where T : struct, IComparable<T>
+    /// <summary>A numeric option whose parse error and bounds name the flag, in one line.</summary>
+    private static Option<T> Ranged<T>(string name, string description, T defaultValue, T minimum, T maximum, bool showDefault = true)
+        where T : struct, INumber<T>
     {
-        option.Validators.Add(result =>
+        return new Option<T>(name)
         {
-            var value = result.GetValueOrDefault<T>();
-            if (value.CompareTo(minimum) < 0 || value.CompareTo(maximum) > 0)
+            Description = description,
+            DefaultValueFactory = showDefault ? _ => defaultValue : null,
+            CustomParser = result =>
             {
-                result.AddError($"{option.Name} must be between {minimum} and {maximum}, but was {value}.");
-            }
-        });
+                var token = result.Tokens[^1].Value;
+                if (!T.TryParse(token, CultureInfo.InvariantCulture, out var value))
+                {
+                    result.AddError($"{name} expects a number, but got '{token}'.");
+                    return defaultValue;
+                }
+
+                if (value < minimum || value > maximum)
+                {
+                    result.AddError($"{name} must be between {minimum} and {maximum}, but was {token}.");
+                }
+
+                return value;
+            },
+        };
+    }
+
+    private static SimProfile ParseProfile(ArgumentResult result)
+    {
+        var token = result.Tokens[^1].Value;
+        switch (token)
+        {
+            case "llm":
+                return SimProfile.Llm;
+            case "embed":
+                return SimProfile.Embed;
+            default:
+                result.AddError($"--profile must be llm or embed, but was '{token}'.");
+                return SimProfile.Llm;
+        }
     }
 }

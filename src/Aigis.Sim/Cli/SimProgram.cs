@@ -26,7 +26,9 @@ internal static class SimProgram
             return UsageErrorExitCode;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        // Signals are handled by TerminationSignals, registered before the server starts.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(invocation);
     }
 
     private static async Task<int> ServeAsync(SimOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -38,10 +40,16 @@ internal static class SimProgram
             return UsageErrorExitCode;
         }
 
+        using var signals = new TerminationSignals(cancellationToken);
         RunningSimServer server;
         try
         {
-            server = await SimServer.StartAsync(options, cancellationToken);
+            server = await SimServer.StartAsync(options, signals.Token);
+        }
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+        {
+            // Stopped before it was listening.
+            return 0;
         }
         catch (Exception exception) when (exception is IOException or SocketException)
         {
@@ -53,13 +61,17 @@ internal static class SimProgram
         await using (server)
         {
             await output.WriteLineAsync($"aigis-sim listening on {server.ListeningAddress}");
-            await output.FlushAsync(cancellationToken);
-            await server.WaitForShutdownAsync(cancellationToken);
+            await output.FlushAsync(signals.Token);
+            await server.WaitForShutdownAsync(signals.Token);
         }
 
         return 0;
     }
 
-    private static Task WriteUsageErrorAsync(TextWriter error, IEnumerable<string> problems) =>
-        error.WriteLineAsync($"aigis-sim: {string.Join(" ", problems)} (see aigis-sim --help)");
+    /// <summary>Writes every problem on one line, so launchers and people see the whole reason at once.</summary>
+    private static Task WriteUsageErrorAsync(TextWriter error, IEnumerable<string> problems)
+    {
+        var text = string.Join(" ", problems).ReplaceLineEndings(" ").Replace('\t', ' ');
+        return error.WriteLineAsync($"aigis-sim: {text} (see aigis-sim --help)");
+    }
 }

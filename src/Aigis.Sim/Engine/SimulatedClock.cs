@@ -3,7 +3,9 @@ namespace Aigis.Sim.Engine;
 /// <summary>Waits for simulated durations on a <see cref="TimeProvider"/>, compressed by the time scale.</summary>
 /// <remarks>
 /// Waits are deadlines measured from a fixed start rather than one delay after another, so timer
-/// overshoot does not pile up over a long stream of tokens.
+/// overshoot does not pile up over a long stream of tokens. Task.Delay with a TimeProvider
+/// truncates to whole milliseconds, so a wait is rounded up: a token is never early, and a
+/// fraction of a millisecond saved or lost is caught up by the next deadline.
 /// </remarks>
 internal sealed class SimulatedClock
 {
@@ -29,7 +31,7 @@ internal sealed class SimulatedClock
         var remaining = (simulatedOffset / _timeScale) - TimeProvider.GetElapsedTime(startTimestamp);
         if (remaining > TimeSpan.Zero)
         {
-            return Task.Delay(remaining, TimeProvider, cancellationToken);
+            return Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), TimeProvider, cancellationToken);
         }
 
         return cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : Task.CompletedTask;

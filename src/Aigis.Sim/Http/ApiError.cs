@@ -31,6 +31,6 @@ internal sealed record ApiError(int StatusCode, string Message, string? Param = 
         ArgumentNullException.ThrowIfNull(context);
         context.Response.StatusCode = StatusCode;
         var envelope = new ErrorEnvelope(new ErrorBody(Message, InvalidRequestType, Param, Code));
-        return context.Response.WriteAsJsonAsync(envelope, SimJsonContext.Default.ErrorEnvelope, contentType: null, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(envelope, SimJson.Context.ErrorEnvelope, contentType: null, context.RequestAborted);
     }
 }

@@ -13,12 +13,12 @@ internal static class ChatCompletionRequestReader
     private const int TokensPerMessage = 3;
     private const int TokensPerName = 1;
     private const int ReplyPrimingTokens = 3;
-    private static readonly string[] MaxTokensNames = ["max_completion_tokens", "max_tokens"];
+    private static readonly string[] _maxTokensNames = ["max_completion_tokens", "max_tokens"];
 
     public static ApiError? Read(JsonElement root, PromptTokenCounter counter, out TextGenerationRequest request)
     {
         request = null!;
-        var error = GenerationFields.Read(root, MaxTokensNames, out var fields);
+        var error = GenerationFields.Read(root, _maxTokensNames, out var fields);
         if (error is not null)
         {
             return error;

@@ -51,7 +51,7 @@ internal sealed class ChatCompletionsEndpoint
         await _engine.CompleteAsync(plan.Job, cancellationToken);
         var choice = new ChatChoice(0, new ChatMessage(Assistant, plan.Completion.Text), plan.FinishReason);
         var completion = new ChatCompletion(identity.Id, "chat.completion", identity.Created, plan.Request.Model, [choice], plan.Usage);
-        await context.Response.WriteAsJsonAsync(completion, SimJsonContext.Default.ChatCompletion, contentType: null, cancellationToken);
+        await context.Response.WriteAsJsonAsync(completion, SimJson.Context.ChatCompletion, contentType: null, cancellationToken);
     }
 
     private async Task StreamAsync(HttpContext context, PlannedGeneration plan, ResponseIdentity identity, CancellationToken cancellationToken)
@@ -61,14 +61,14 @@ internal sealed class ChatCompletionsEndpoint
         await foreach (var index in _engine.StreamAsync(plan.Job, cancellationToken))
         {
             var delta = index == 0 ? new ChatDelta(Assistant, tokens[index]) : new ChatDelta(Content: tokens[index]);
-            await events.WriteAsync(Chunk(plan, identity, [new ChatChunkChoice(0, delta, null)]), SimJsonContext.Default.ChatCompletionChunk, cancellationToken);
+            await events.WriteAsync(Chunk(plan, identity, [new ChatChunkChoice(0, delta, null)]), SimJson.Context.ChatCompletionChunk, cancellationToken);
         }
 
         var finish = new ChatChunkChoice(0, new ChatDelta(), plan.FinishReason);
-        await events.WriteAsync(Chunk(plan, identity, [finish]), SimJsonContext.Default.ChatCompletionChunk, cancellationToken);
+        await events.WriteAsync(Chunk(plan, identity, [finish]), SimJson.Context.ChatCompletionChunk, cancellationToken);
         if (plan.Request.IncludeUsage)
         {
-            await events.WriteAsync(Chunk(plan, identity, [], plan.Usage), SimJsonContext.Default.ChatCompletionChunk, cancellationToken);
+            await events.WriteAsync(Chunk(plan, identity, [], plan.Usage), SimJson.Context.ChatCompletionChunk, cancellationToken);
         }
 
         await events.WriteDoneAsync(cancellationToken);

@@ -6,12 +6,12 @@ namespace Aigis.Sim.Http;
 /// <summary>Reads an OpenAI legacy completion request: one prompt string.</summary>
 internal static class CompletionRequestReader
 {
-    private static readonly string[] MaxTokensNames = ["max_tokens"];
+    private static readonly string[] _maxTokensNames = ["max_tokens"];
 
     public static ApiError? Read(JsonElement root, PromptTokenCounter counter, out TextGenerationRequest request)
     {
         request = null!;
-        var error = GenerationFields.Read(root, MaxTokensNames, out var fields);
+        var error = GenerationFields.Read(root, _maxTokensNames, out var fields);
         if (error is not null)
         {
             return error;

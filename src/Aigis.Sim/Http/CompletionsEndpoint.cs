@@ -50,7 +50,7 @@ internal sealed class CompletionsEndpoint
     {
         await _engine.CompleteAsync(plan.Job, cancellationToken);
         var choice = new TextChoice(plan.Completion.Text, 0, plan.FinishReason);
-        await context.Response.WriteAsJsonAsync(Completion(plan, identity, [choice], plan.Usage), SimJsonContext.Default.TextCompletion, contentType: null, cancellationToken);
+        await context.Response.WriteAsJsonAsync(Completion(plan, identity, [choice], plan.Usage), SimJson.Context.TextCompletion, contentType: null, cancellationToken);
     }
 
     private async Task StreamAsync(HttpContext context, PlannedGeneration plan, ResponseIdentity identity, CancellationToken cancellationToken)
@@ -59,13 +59,13 @@ internal sealed class CompletionsEndpoint
         var tokens = plan.Completion.Tokens;
         await foreach (var index in _engine.StreamAsync(plan.Job, cancellationToken))
         {
-            await events.WriteAsync(Completion(plan, identity, [new TextChoice(tokens[index], 0, null)]), SimJsonContext.Default.TextCompletion, cancellationToken);
+            await events.WriteAsync(Completion(plan, identity, [new TextChoice(tokens[index], 0, null)]), SimJson.Context.TextCompletion, cancellationToken);
         }
 
-        await events.WriteAsync(Completion(plan, identity, [new TextChoice(string.Empty, 0, plan.FinishReason)]), SimJsonContext.Default.TextCompletion, cancellationToken);
+        await events.WriteAsync(Completion(plan, identity, [new TextChoice(string.Empty, 0, plan.FinishReason)]), SimJson.Context.TextCompletion, cancellationToken);
         if (plan.Request.IncludeUsage)
         {
-            await events.WriteAsync(Completion(plan, identity, [], plan.Usage), SimJsonContext.Default.TextCompletion, cancellationToken);
+            await events.WriteAsync(Completion(plan, identity, [], plan.Usage), SimJson.Context.TextCompletion, cancellationToken);
         }
 
         await events.WriteDoneAsync(cancellationToken);

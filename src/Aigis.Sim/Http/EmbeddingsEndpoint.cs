@@ -85,7 +85,7 @@ internal sealed class EmbeddingsEndpoint
             }
 
             var list = new EmbeddingList<string>("list", items, request.Model, usage);
-            await context.Response.WriteAsJsonAsync(list, SimJsonContext.Default.EmbeddingListString, contentType: null, cancellationToken);
+            await context.Response.WriteAsJsonAsync(list, SimJson.Context.EmbeddingListString, contentType: null, cancellationToken);
         }
         else
         {
@@ -96,7 +96,7 @@ internal sealed class EmbeddingsEndpoint
             }
 
             var list = new EmbeddingList<float[]>("list", items, request.Model, usage);
-            await context.Response.WriteAsJsonAsync(list, SimJsonContext.Default.EmbeddingListSingleArray, contentType: null, cancellationToken);
+            await context.Response.WriteAsJsonAsync(list, SimJson.Context.EmbeddingListSingleArray, contentType: null, cancellationToken);
         }
     }
 

@@ -16,5 +16,5 @@ internal sealed class ModelsEndpoint
     }
 
     public Task HandleAsync(HttpContext context) =>
-        context.Response.WriteAsJsonAsync(_list, SimJsonContext.Default.ModelList, contentType: null, context.RequestAborted);
+        context.Response.WriteAsJsonAsync(_list, SimJson.Context.ModelList, contentType: null, context.RequestAborted);
 }

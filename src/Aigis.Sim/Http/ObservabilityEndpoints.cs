@@ -6,7 +6,7 @@ namespace Aigis.Sim.Http;
 /// <summary>GET /health and GET /metrics.</summary>
 internal sealed class ObservabilityEndpoints
 {
-    private static readonly HealthStatus Healthy = new("ok");
+    private static readonly HealthStatus _healthy = new("ok");
 
     private readonly ServedModels _models;
 
@@ -17,7 +17,7 @@ internal sealed class ObservabilityEndpoints
     }
 
     public static Task HealthAsync(HttpContext context) =>
-        context.Response.WriteAsJsonAsync(Healthy, SimJsonContext.Default.HealthStatus, contentType: null, context.RequestAborted);
+        context.Response.WriteAsJsonAsync(_healthy, SimJson.Context.HealthStatus, contentType: null, context.RequestAborted);
 
     public Task MetricsAsync(HttpContext context)
     {

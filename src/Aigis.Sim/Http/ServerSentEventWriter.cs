@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Aigis.Sim.Http.Payloads;
 
 namespace Aigis.Sim.Http;
 
@@ -14,7 +15,7 @@ internal sealed class ServerSentEventWriter : IDisposable
     private ServerSentEventWriter(PipeWriter body)
     {
         _body = body;
-        _json = new Utf8JsonWriter(body);
+        _json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = SimJson.Encoder });
     }
 
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;

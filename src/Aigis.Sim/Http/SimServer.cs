@@ -28,6 +28,8 @@ internal static class SimServer
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders()
             .SetMinimumLevel(LogLevel.Warning)
+            // A failed start is reported by the caller: one line from the command line, an exception in-process.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton<IHostLifetime, ExternallyStoppedLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));

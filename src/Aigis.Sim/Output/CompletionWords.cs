@@ -3,7 +3,7 @@ namespace Aigis.Sim.Output;
 /// <summary>The vocabulary of generated answers: common English words that are one cl100k token each.</summary>
 internal static class CompletionWords
 {
-    private static readonly string[] Words =
+    private static readonly string[] _words =
     [
         "the", "model", "answer", "request", "system", "data", "time", "value", "result", "first",
         "simple", "large", "small", "server", "token", "user", "question", "point", "because", "which",
@@ -15,13 +15,13 @@ internal static class CompletionWords
     ];
 
     /// <summary>Each word with a leading space: the piece of a token inside a sentence.</summary>
-    public static readonly string[] Inner = [.. Words.Select(word => " " + word)];
+    public static readonly string[] Inner = [.. _words.Select(word => " " + word)];
 
     /// <summary>Each word with a leading space and a full stop: the piece that ends a sentence.</summary>
-    public static readonly string[] SentenceEnd = [.. Words.Select(word => " " + word + ".")];
+    public static readonly string[] SentenceEnd = [.. _words.Select(word => " " + word + ".")];
 
     /// <summary>Each word capitalized, with no leading space: the answer's first piece.</summary>
-    public static readonly string[] Opening = [.. Words.Select(word => char.ToUpperInvariant(word[0]) + word[1..])];
+    public static readonly string[] Opening = [.. _words.Select(word => char.ToUpperInvariant(word[0]) + word[1..])];
 
-    public static int Count => Words.Length;
+    public static int Count => _words.Length;
 }

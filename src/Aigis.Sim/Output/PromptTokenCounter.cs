@@ -7,10 +7,10 @@ internal sealed class PromptTokenCounter
 {
     // Loading the cl100k_base vocabulary takes a few hundred milliseconds. The tokenizer is
     // immutable and thread-safe, so one instance serves every simulator in the process.
-    private static readonly Lazy<Tokenizer> Cl100kBase = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
+    private static readonly Lazy<Tokenizer> _cl100kBase = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
 
     // Taken in the constructor, so the first request does not pay for loading the vocabulary.
-    private readonly Tokenizer _tokenizer = Cl100kBase.Value;
+    private readonly Tokenizer _tokenizer = _cl100kBase.Value;
 
     public int Count(string text) => _tokenizer.CountTokens(text);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Aigis.Core.Configuration;
+using Aigis.Demo;
 using Aigis.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -38,12 +39,25 @@ internal static class UpCommand
 
         IEnumerable<ConfigOverride> Overrides() => [.. ConfigOverride.FromProcessEnvironment(), .. flagOverrides];
 
+        using var loggerFactory = ConsoleLogging.Create(logLevel);
+        EmbeddedDemo? demo = null;
         if (configPath is null)
         {
-            error.WriteLine("aigis up: no --config given, and the embedded demo fleet is not part of this version yet; run `aigis up --config examples/quickstart.yaml`");
-            return ExitCodes.BadInput;
+            try
+            {
+                demo = await EmbeddedDemo.StartAsync(Path.GetFullPath(".aigis"), loggerFactory.CreateLogger("Aigis.Demo"), cancellation);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+            {
+                error.WriteLine($"aigis up: the embedded demo could not start: {e.Message}");
+                return ExitCodes.RuntimeFailure;
+            }
+
+            configPath = demo.ConfigPath;
+            output.WriteLine($"demo: {demo.Processes.Count} simulated model instances (aigis-sim); config written to {configPath}");
         }
 
+        await using var demoFleet = demo;
         var loaded = ConfigLoader.LoadFile(configPath, Overrides());
         if (!loaded.IsValid)
         {
@@ -56,7 +70,6 @@ internal static class UpCommand
             return ExitCodes.BadInput;
         }
 
-        using var loggerFactory = ConsoleLogging.Create(logLevel);
         var options = new AigisHostOptions { ConfigPath = configPath, Overrides = Overrides, LoggerFactory = loggerFactory };
         await using var host = AigisHost.Create(loaded.Config!, options);
         try

@@ -13,6 +13,9 @@ namespace Aigis.Proxy;
 /// </summary>
 internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, UpstreamInvokers invokers, ILogger<UpstreamForwarder> logger)
 {
+    // One request config per distinct idle timeout, so forwarding allocates none per request.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
+
     public async Task ForwardAsync(HttpContext context, ServiceRoute route)
     {
         var instance = route.Pick();
@@ -23,7 +26,7 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
         }
 
         var timeouts = route.Config.Timeouts;
-        var requestConfig = new ForwarderRequestConfig { ActivityTimeout = timeouts.Idle };
+        var requestConfig = _requestConfigs.GetOrAdd(timeouts.Idle, static idle => new ForwarderRequestConfig { ActivityTimeout = idle });
         ForwarderError error;
         instance.OnRequestStarted();
         try

@@ -111,6 +111,35 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Up_without_a_config_runs_the_embedded_demo_and_stops_its_simulators()
+    {
+        var workingDirectory = Directory.CreateTempSubdirectory("aigis-demo-").FullName;
+        var (listen, admin) = (FreePort(), FreePort());
+
+        await using var aigis = AigisProcess.Start(environment: null, workingDirectory: workingDirectory, "up", "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
+        await aigis.WaitForLineAsync("aigis admin listening on", s_timeout);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listen}") };
+        var models = await Json.ReadAsync(await client.GetAsync("/v1/models"));
+        var chat = await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"sim-llama-3-8b","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}"""));
+        var simulatorPorts = File.ReadAllText(Path.Combine(workingDirectory, ".aigis", "demo.yaml"))
+            .Split("127.0.0.1:").Skip(1).Select(part => int.Parse(part[..part.IndexOf('/', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+        aigis.Terminate();
+        var exitCode = await aigis.WaitForExitAsync(s_timeout);
+
+        Assert.Equal(["sim-embed", "sim-llama-3-8b"], models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray());
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        Assert.Equal(0, exitCode);
+        Assert.Equal(3, simulatorPorts.Length);
+        foreach (var port in simulatorPorts)
+        {
+            // The simulators are gone with aigis: nothing listens on their ports any more.
+            using var probe = new TcpClient();
+            await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
+        }
+    }
+
+    [Fact]
     public async Task Up_on_a_taken_port_says_so_and_exits_1()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);

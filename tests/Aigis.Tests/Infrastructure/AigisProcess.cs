@@ -49,10 +49,13 @@ internal sealed class AigisProcess : IAsyncDisposable
 
     public static AigisProcess Start(params string[] args) => Start(null, args);
 
-    public static AigisProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static AigisProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args) => Start(environment, null, args);
+
+    public static AigisProcess Start(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

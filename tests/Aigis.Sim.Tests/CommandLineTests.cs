@@ -1,0 +1,65 @@
+using Aigis.Sim.Cli;
+
+namespace Aigis.Sim.Tests;
+
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData(new string[0], "--port")]
+    [InlineData(new[] { "--port", "abc" }, "--port expects a number")]
+    [InlineData(new[] { "--port", "0", "--time-scale", "0" }, "--time-scale must be between")]
+    [InlineData(new[] { "--port", "0", "--profile", "chat" }, "--profile must be llm or embed")]
+    [InlineData(new[] { "--port", "0", "--host", "localhost.example" }, "not an IP address")]
+    [InlineData(new[] { "--port", "0", "--frobnicate" }, "--frobnicate")]
+    public async Task Bad_flags_exit_with_2_and_one_line(string[] args, string expected)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await SimProgram.RunAsync(args, output, error);
+
+        Assert.Equal(SimProgram.UsageErrorExitCode, exitCode);
+        Assert.Equal(string.Empty, output.ToString());
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("aigis-sim: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Flags_become_options()
+    {
+        var commandLine = new SimCommandLine();
+
+        var options = commandLine.Bind(commandLine.Root.Parse(
+            "--port 8100 --host 127.0.0.2 --profile embed --model a --model b --seed 9 --time-scale 10 " +
+            "--ttft-base-ms 50 --prefill-ms-per-token 0.5 --itl-ms 12 --max-tokens-default 64 --embedding-dim 32"));
+
+        Assert.Equal(8100, options.Port);
+        Assert.Equal("127.0.0.2", options.Host);
+        Assert.Equal(SimProfile.Embed, options.Profile);
+        Assert.Equal(["a", "b"], options.Models);
+        Assert.Equal(9, options.Seed);
+        Assert.Equal(10, options.TimeScale);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), options.Latency.TimeToFirstTokenBase);
+        Assert.Equal(TimeSpan.FromMilliseconds(0.5), options.Latency.PrefillPerPromptToken);
+        Assert.Equal(TimeSpan.FromMilliseconds(12), options.Latency.InterTokenLatency);
+        Assert.Equal(64, options.MaxTokensDefault);
+        Assert.Equal(32, options.EmbeddingDimensions);
+    }
+
+    [Fact]
+    public void Defaults_match_the_options_record()
+    {
+        var commandLine = new SimCommandLine();
+
+        var options = commandLine.Bind(commandLine.Root.Parse("--port 0"));
+
+        Assert.Equal(new SimOptions().Latency, options.Latency);
+        Assert.Equal("127.0.0.1", options.Host);
+        Assert.Equal(SimProfile.Llm, options.Profile);
+        Assert.Equal(["sim-llama-3-8b"], options.ServedModelNames);
+        Assert.Equal(1, options.TimeScale);
+        Assert.Empty(SimOptionsValidation.Validate(options));
+    }
+}
