@@ -28,9 +28,9 @@ internal sealed record SimOptions
     [Range(0.001, 1_000_000.0)]
     public double TimeScale { get; init; } = 1;
 
-    /// <summary>Parameters of the latency model.</summary>
+    /// <summary>The simulated server's engine: KV cache, batch limits and step costs.</summary>
     [ValidateObjectMembers]
-    public LatencyOptions Latency { get; init; } = new();
+    public EngineOptions Engine { get; init; } = new();
 
     /// <summary>Upper bound of the answer length when a request gives no max_tokens (the lower bound is 16). Default 128.</summary>
     [Range(CompletionLength.Minimum, 1_000_000)]

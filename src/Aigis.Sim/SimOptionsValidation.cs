@@ -27,6 +27,11 @@ internal static class SimOptionsValidation
             errors.Add($"MaxTokensDefault ({options.MaxTokensDefault}) exceeds MaxModelLength ({options.MaxModelLength}).");
         }
 
+        if (options.MaxModelLength > options.Engine.MaxModelTokens)
+        {
+            errors.Add($"MaxModelLength ({options.MaxModelLength}) exceeds the KV cache ({options.Engine.TotalBlocks} blocks of {options.Engine.BlockSize} = {options.Engine.MaxModelTokens} tokens); a request that long could never run.");
+        }
+
         foreach (var model in options.Models)
         {
             if (string.IsNullOrWhiteSpace(model))

@@ -1,3 +1,4 @@
+using Aigis.Sim.Engine;
 using Aigis.Sim.Cli;
 
 namespace Aigis.Sim.Tests;
@@ -33,7 +34,8 @@ public sealed class CommandLineTests
 
         var options = commandLine.Bind(commandLine.Root.Parse(
             "--port 8100 --host 127.0.0.2 --profile embed --model a --model b --seed 9 --time-scale 10 " +
-            "--ttft-base-ms 50 --prefill-ms-per-token 0.5 --itl-ms 12 --max-tokens-default 64 --embedding-dim 32"));
+            "--step-overhead-ms 5 --prefill-ms-per-token 0.5 --decode-ms-per-seq 0.1 --attention-ms-per-token 0.001 " +
+            "--kv-blocks 1000 --block-size 32 --max-num-seqs 8 --max-num-batched-tokens 512 --max-tokens-default 64 --embedding-dim 32"));
 
         Assert.Equal(8100, options.Port);
         Assert.Equal("127.0.0.2", options.Host);
@@ -41,9 +43,11 @@ public sealed class CommandLineTests
         Assert.Equal(["a", "b"], options.Models);
         Assert.Equal(9, options.Seed);
         Assert.Equal(10, options.TimeScale);
-        Assert.Equal(TimeSpan.FromMilliseconds(50), options.Latency.TimeToFirstTokenBase);
-        Assert.Equal(TimeSpan.FromMilliseconds(0.5), options.Latency.PrefillPerPromptToken);
-        Assert.Equal(TimeSpan.FromMilliseconds(12), options.Latency.InterTokenLatency);
+        Assert.Equal(new StepCostModel { StepOverheadMs = 5, PrefillMsPerToken = 0.5, DecodeMsPerSequence = 0.1, AttentionMsPerContextToken = 0.001 }, options.Engine.Cost);
+        Assert.Equal(1000, options.Engine.TotalBlocks);
+        Assert.Equal(32, options.Engine.BlockSize);
+        Assert.Equal(8, options.Engine.MaxRunningRequests);
+        Assert.Equal(512, options.Engine.MaxBatchedTokens);
         Assert.Equal(64, options.MaxTokensDefault);
         Assert.Equal(32, options.EmbeddingDimensions);
     }
@@ -55,7 +59,7 @@ public sealed class CommandLineTests
 
         var options = commandLine.Bind(commandLine.Root.Parse("--port 0"));
 
-        Assert.Equal(new SimOptions().Latency, options.Latency);
+        Assert.Equal(new SimOptions().Engine, options.Engine);
         Assert.Equal("127.0.0.1", options.Host);
         Assert.Equal(SimProfile.Llm, options.Profile);
         Assert.Equal(["sim-llama-3-8b"], options.ServedModelNames);

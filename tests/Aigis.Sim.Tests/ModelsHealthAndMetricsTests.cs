@@ -34,8 +34,8 @@ public sealed class ModelsHealthAndMetricsTests
     [Fact]
     public async Task Metrics_show_a_running_request_while_a_slow_stream_is_open_and_count_it_after_disconnect()
     {
-        // One token a second: the stream stays open for the whole test unless the client leaves.
-        var options = new SimOptions { Latency = new LatencyOptions { InterTokenLatency = TimeSpan.FromSeconds(1) } };
+        // One engine step a second: the stream stays open for the whole test unless the client leaves.
+        var options = new SimOptions { Engine = new EngineOptions { Cost = new StepCostModel { StepOverheadMs = 1_000 } } };
         await using var sim = await SimTestServer.StartAsync(options);
         Assert.Contains("""vllm:num_requests_running{model_name="sim-llama-3-8b"} 0""", await sim.GetStringAsync("metrics"), StringComparison.Ordinal);
 

@@ -6,13 +6,14 @@ namespace Aigis.Sim.Tests;
 
 public sealed class StreamingTests
 {
+    // One decode step takes this long (the step overhead dominates a batch of one).
     private static readonly TimeSpan _interTokenLatency = TimeSpan.FromMilliseconds(150);
 
     [Fact]
     public async Task Chat_stream_sends_one_event_per_token_as_produced_and_ends_with_done()
     {
         // Real time: four tokens 150 ms apart, so the whole stream takes about half a second.
-        var options = new SimOptions { Latency = new LatencyOptions { InterTokenLatency = _interTokenLatency } };
+        var options = new SimOptions { Engine = new EngineOptions { Cost = new StepCostModel { StepOverheadMs = _interTokenLatency.TotalMilliseconds } } };
         await using var sim = await SimTestServer.StartAsync(options);
         var start = TimeProvider.System.GetTimestamp();
 

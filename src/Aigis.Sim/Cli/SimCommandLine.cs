@@ -17,9 +17,14 @@ internal sealed class SimCommandLine
     private readonly Option<string[]> _models = new("--model") { Description = "A served model name; repeat for several. Default: sim-llama-3-8b (llm) or sim-embed (embed).", AllowMultipleArgumentsPerToken = true };
     private readonly Option<long> _seed = new("--seed") { Description = "Seed of generated outputs.", DefaultValueFactory = _ => _defaults.Seed };
     private readonly Option<double> _timeScale = Ranged("--time-scale", "Divides every simulated delay; 10 runs ten times faster.", _defaults.TimeScale, 0.001, 1_000_000);
-    private readonly Option<double> _ttftBase = Ranged("--ttft-base-ms", "Fixed part of time to first token, in ms.", _defaults.Latency.TimeToFirstTokenBase.TotalMilliseconds, 0, 600_000);
-    private readonly Option<double> _prefill = Ranged("--prefill-ms-per-token", "Prefill time per prompt token, in ms.", _defaults.Latency.PrefillPerPromptToken.TotalMilliseconds, 0, 1_000);
-    private readonly Option<double> _itl = Ranged("--itl-ms", "Time between output tokens, in ms.", _defaults.Latency.InterTokenLatency.TotalMilliseconds, 0, 60_000);
+    private readonly Option<double> _stepOverhead = Ranged("--step-overhead-ms", "Fixed cost of every engine step, in ms (reading the weights once).", _defaults.Engine.Cost.StepOverheadMs, 0, 10_000);
+    private readonly Option<double> _prefill = Ranged("--prefill-ms-per-token", "Cost of each prompt token prefilled in a step, in ms.", _defaults.Engine.Cost.PrefillMsPerToken, 0, 1_000);
+    private readonly Option<double> _decode = Ranged("--decode-ms-per-seq", "Cost of each sequence decoding one token in a step, in ms.", _defaults.Engine.Cost.DecodeMsPerSequence, 0, 1_000);
+    private readonly Option<double> _attention = Ranged("--attention-ms-per-token", "Cost of each context token a decoding sequence attends to, in ms.", _defaults.Engine.Cost.AttentionMsPerContextToken, 0, 1);
+    private readonly Option<int> _kvBlocks = Ranged("--kv-blocks", "KV cache size in blocks (25000 x 16 = 400k tokens: an 8B model on an 80 GB card).", _defaults.Engine.TotalBlocks, 1, 100_000_000);
+    private readonly Option<int> _blockSize = Ranged("--block-size", "Tokens per KV block; prefix caching reuses whole blocks.", _defaults.Engine.BlockSize, 1, 1024);
+    private readonly Option<int> _maxNumSeqs = Ranged("--max-num-seqs", "Most requests in a batch; more wait.", _defaults.Engine.MaxRunningRequests, 1, 100_000);
+    private readonly Option<int> _maxBatchedTokens = Ranged("--max-num-batched-tokens", "Token budget of one step (chunked prefill).", _defaults.Engine.MaxBatchedTokens, 1, 10_000_000);
     private readonly Option<int> _maxTokensDefault = Ranged("--max-tokens-default", "Longest answer when a request sets no max_tokens.", _defaults.MaxTokensDefault, CompletionLength.Minimum, 1_000_000);
     private readonly Option<int> _maxModelLength = Ranged("--max-model-len", "Context window: prompt plus answer tokens.", _defaults.MaxModelLength, CompletionLength.Minimum, 10_000_000);
     private readonly Option<int> _embeddingDimensions = Ranged("--embedding-dim", "Length of embedding vectors.", _defaults.EmbeddingDimensions, 1, 65_536);
@@ -28,7 +33,7 @@ internal sealed class SimCommandLine
     {
         _port.Required = true;
         Root = new RootCommand("aigis-sim: an OpenAI-compatible model-service simulator.");
-        Option[] options = [_port, _host, _profile, _models, _seed, _timeScale, _ttftBase, _prefill, _itl, _maxTokensDefault, _maxModelLength, _embeddingDimensions];
+        Option[] options = [_port, _host, _profile, _models, _seed, _timeScale, _stepOverhead, _prefill, _decode, _attention, _kvBlocks, _blockSize, _maxNumSeqs, _maxBatchedTokens, _maxTokensDefault, _maxModelLength, _embeddingDimensions];
         foreach (var option in options)
         {
             Root.Options.Add(option);
@@ -50,11 +55,19 @@ internal sealed class SimCommandLine
             Models = parse.GetValue(_models) ?? [],
             Seed = parse.GetValue(_seed),
             TimeScale = parse.GetValue(_timeScale),
-            Latency = new LatencyOptions
+            Engine = new EngineOptions
             {
-                TimeToFirstTokenBase = TimeSpan.FromMilliseconds(parse.GetValue(_ttftBase)),
-                PrefillPerPromptToken = TimeSpan.FromMilliseconds(parse.GetValue(_prefill)),
-                InterTokenLatency = TimeSpan.FromMilliseconds(parse.GetValue(_itl)),
+                TotalBlocks = parse.GetValue(_kvBlocks),
+                BlockSize = parse.GetValue(_blockSize),
+                MaxRunningRequests = parse.GetValue(_maxNumSeqs),
+                MaxBatchedTokens = parse.GetValue(_maxBatchedTokens),
+                Cost = new StepCostModel
+                {
+                    StepOverheadMs = parse.GetValue(_stepOverhead),
+                    PrefillMsPerToken = parse.GetValue(_prefill),
+                    DecodeMsPerSequence = parse.GetValue(_decode),
+                    AttentionMsPerContextToken = parse.GetValue(_attention),
+                },
             },
             MaxTokensDefault = parse.GetValue(_maxTokensDefault),
             MaxModelLength = parse.GetValue(_maxModelLength),

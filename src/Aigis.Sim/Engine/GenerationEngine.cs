@@ -1,71 +1,96 @@
 using System.Runtime.CompilerServices;
+using Aigis.Sim.Engine.KvCache;
 
 namespace Aigis.Sim.Engine;
 
-/// <summary>Paces requests by an <see cref="ILatencyModel"/> and records them in their model's metrics.</summary>
+/// <summary>The endpoints' way into the engine: submit a request, receive its tokens when the engine produces them.</summary>
 /// <remarks>
-/// Token k (from 0) is produced at ttft + k × itl after the request starts. Every request runs as
-/// soon as it arrives, so none ever waits. Cancellation (a client that went away) stops the work;
-/// tokens produced until then still count as generated, as in vLLM.
+/// Timing comes entirely from <see cref="EngineLoop"/>: batching, prefix caching and queueing decide when each
+/// token appears. A request whose caller stops listening (client gone) is aborted, which frees its KV blocks.
 /// </remarks>
 internal sealed class GenerationEngine
 {
-    private readonly ILatencyModel _latency;
-    private readonly SimulatedClock _clock;
+    // A prompt with no text (an empty embedding input) still costs the model one token: its begin-of-sequence marker.
+    private static readonly int[] _emptyPrompt = [100_257];
 
-    public GenerationEngine(ILatencyModel latency, SimulatedClock clock)
+    private readonly EngineLoop _loop;
+
+    public GenerationEngine(EngineLoop loop)
     {
-        ArgumentNullException.ThrowIfNull(latency);
-        ArgumentNullException.ThrowIfNull(clock);
-        _latency = latency;
-        _clock = clock;
+        ArgumentNullException.ThrowIfNull(loop);
+        _loop = loop;
     }
 
-    /// <summary>Yields the index of each output token when the model would produce it.</summary>
+    public EngineLoop Loop => _loop;
+
+    /// <summary>True when the prompt and answer fit in the engine's KV cache at all.</summary>
+    public bool Fits(int promptTokens, int completionTokens) => _loop.Fits(Math.Max(promptTokens, 1), completionTokens);
+
+    /// <summary>Yields the index of each output token when the engine produces it.</summary>
     public async IAsyncEnumerable<int> StreamAsync(GenerationJob job, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var start = _clock.GetTimestamp();
-        var timeToFirstToken = _latency.TimeToFirstToken(job.PromptTokens);
+        var ticket = Submit(job);
+        var finished = false;
         job.Metrics.RequestStarted();
         try
         {
-            for (var index = 0; index < job.CompletionTokens; index++)
+            var index = 0;
+            await foreach (var _ in ticket.Tokens.ReadAllAsync(cancellationToken))
             {
-                await _clock.WaitUntilAsync(start, timeToFirstToken + (_latency.InterTokenLatency * index), cancellationToken);
                 if (index == 0)
                 {
-                    job.Metrics.PromptProcessed(job.PromptTokens);
+                    job.Metrics.PromptProcessed(job.PromptTokens, ticket.TimeToFirstTokenSeconds ?? 0);
                 }
 
                 job.Metrics.TokensGenerated(1);
-                yield return index;
+                yield return index++;
             }
 
+            finished = true;
             job.Metrics.RequestSucceeded();
         }
         finally
         {
             job.Metrics.RequestEnded();
+            if (!finished)
+            {
+                ticket.Abort();
+            }
         }
     }
 
-    /// <summary>Completes when the whole answer (or, with no output tokens, the prefill) would be done.</summary>
+    /// <summary>Completes when the whole answer (or, with no output tokens, the prefill) is done.</summary>
     public async Task CompleteAsync(GenerationJob job, CancellationToken cancellationToken)
     {
-        var start = _clock.GetTimestamp();
-        var lastToken = Math.Max(job.CompletionTokens - 1, 0);
-        var duration = _latency.TimeToFirstToken(job.PromptTokens) + (_latency.InterTokenLatency * lastToken);
+        var ticket = Submit(job);
+        var finished = false;
         job.Metrics.RequestStarted();
         try
         {
-            await _clock.WaitUntilAsync(start, duration, cancellationToken);
-            job.Metrics.PromptProcessed(job.PromptTokens);
-            job.Metrics.TokensGenerated(job.CompletionTokens);
+            var tokens = 0;
+            await foreach (var _ in ticket.Tokens.ReadAllAsync(cancellationToken))
+            {
+                tokens++;
+            }
+
+            finished = true;
+            job.Metrics.PromptProcessed(job.PromptTokens, ticket.TimeToFirstTokenSeconds ?? 0);
+            job.Metrics.TokensGenerated(tokens);
             job.Metrics.RequestSucceeded();
         }
         finally
         {
             job.Metrics.RequestEnded();
+            if (!finished)
+            {
+                ticket.Abort();
+            }
         }
+    }
+
+    private EngineTicket Submit(GenerationJob job)
+    {
+        var ids = job.PromptTokenIds.Length == 0 ? _emptyPrompt : job.PromptTokenIds;
+        return _loop.Submit(ids.Length, PrefixHashes.Compute(ids, _loop.Options.BlockSize), job.CompletionTokens);
     }
 }

@@ -6,7 +6,8 @@ namespace Aigis.Sim.Http;
 /// <summary>Reads an OpenAI chat completion request: messages with string or text-part content.</summary>
 /// <remarks>
 /// Prompt tokens follow OpenAI's counting for cl100k models: 3 per message, the tokens of its role,
-/// content and name (plus 1 for a name), and 3 to prime the reply.
+/// content and name (plus 1 for a name), and 3 to prime the reply (at the end, where the template puts them,
+/// so that a conversation's next turn shares the earlier turns as a prefix).
 /// </remarks>
 internal static class ChatCompletionRequestReader
 {
@@ -40,11 +41,11 @@ internal static class ChatCompletionRequestReader
         }
 
         var hash = new Fnv1aHash();
-        var tokens = ReplyPrimingTokens;
+        var tokens = new PromptTokens(counter);
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            error = ReadMessage(message, index, counter, ref hash, ref tokens);
+            error = ReadMessage(message, index, tokens, ref hash);
             if (error is not null)
             {
                 return error;
@@ -53,11 +54,12 @@ internal static class ChatCompletionRequestReader
             index++;
         }
 
-        request = new TextGenerationRequest(fields.Model, "messages", hash.Value, tokens, fields.MaxTokens, fields.Stream, fields.IncludeUsage);
+        tokens.AddFormatting(ReplyPrimingTokens, kind: 2);
+        request = new TextGenerationRequest(fields.Model, "messages", hash.Value, tokens.ToArray(), fields.MaxTokens, fields.Stream, fields.IncludeUsage);
         return null;
     }
 
-    private static ApiError? ReadMessage(JsonElement message, int index, PromptTokenCounter counter, ref Fnv1aHash hash, ref int tokens)
+    private static ApiError? ReadMessage(JsonElement message, int index, PromptTokens tokens, ref Fnv1aHash hash)
     {
         var param = $"messages[{index}]";
         if (message.ValueKind != JsonValueKind.Object)
@@ -71,12 +73,14 @@ internal static class ChatCompletionRequestReader
             return error with { Param = $"{param}.role" };
         }
 
-        tokens += TokensPerMessage + counter.Count(role);
+        tokens.AddFormatting(TokensPerMessage, kind: 0);
+        tokens.AddText(role);
         hash.Append(role);
         hash.AppendSeparator();
         if (RequestFields.TryGet(message, "name", out var name) && name.ValueKind == JsonValueKind.String)
         {
-            tokens += TokensPerName + counter.Count(name.GetString()!);
+            tokens.AddFormatting(TokensPerName, kind: 1);
+            tokens.AddText(name.GetString()!);
         }
 
         if (!RequestFields.TryGet(message, "content", out var content))
@@ -87,7 +91,7 @@ internal static class ChatCompletionRequestReader
 
         if (content.ValueKind == JsonValueKind.String)
         {
-            AppendText(content.GetString()!, counter, ref hash, ref tokens);
+            AppendText(content.GetString()!, tokens, ref hash);
             return null;
         }
 
@@ -96,10 +100,10 @@ internal static class ChatCompletionRequestReader
             return ApiError.InvalidType($"{param}.content", "a string or an array of content parts", JsonKinds.Describe(content.ValueKind));
         }
 
-        return ReadContentParts(content, param, counter, ref hash, ref tokens);
+        return ReadContentParts(content, param, tokens, ref hash);
     }
 
-    private static ApiError? ReadContentParts(JsonElement parts, string param, PromptTokenCounter counter, ref Fnv1aHash hash, ref int tokens)
+    private static ApiError? ReadContentParts(JsonElement parts, string param, PromptTokens tokens, ref Fnv1aHash hash)
     {
         var partIndex = 0;
         foreach (var part in parts.EnumerateArray())
@@ -125,7 +129,7 @@ internal static class ChatCompletionRequestReader
                     return error with { Param = $"{partParam}.text" };
                 }
 
-                AppendText(text, counter, ref hash, ref tokens);
+                AppendText(text, tokens, ref hash);
             }
 
             partIndex++;
@@ -134,9 +138,9 @@ internal static class ChatCompletionRequestReader
         return null;
     }
 
-    private static void AppendText(string text, PromptTokenCounter counter, ref Fnv1aHash hash, ref int tokens)
+    private static void AppendText(string text, PromptTokens tokens, ref Fnv1aHash hash)
     {
-        tokens += counter.Count(text);
+        tokens.AddText(text);
         hash.Append(text);
         hash.AppendSeparator();
     }

@@ -38,7 +38,9 @@ internal static class CompletionRequestReader
             return ApiError.InvalidType("prompt", "a string (batched and token-id prompts are not simulated)", JsonKinds.Describe(promptElement.ValueKind));
         }
 
-        request = new TextGenerationRequest(fields.Model, "prompt", Fnv1aHash.Of(prompt), counter.Count(prompt), fields.MaxTokens, fields.Stream, fields.IncludeUsage);
+        var tokens = new PromptTokens(counter);
+        tokens.AddText(prompt);
+        request = new TextGenerationRequest(fields.Model, "prompt", Fnv1aHash.Of(prompt), tokens.ToArray(), fields.MaxTokens, fields.Stream, fields.IncludeUsage);
         return null;
     }
 }

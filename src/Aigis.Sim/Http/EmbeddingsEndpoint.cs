@@ -67,13 +67,14 @@ internal sealed class EmbeddingsEndpoint
 
     private async Task AnswerAsync(HttpContext context, EmbeddingRequest request, ModelMetrics metrics, CancellationToken cancellationToken)
     {
-        var promptTokens = 0;
+        var tokens = new PromptTokens(_counter);
         foreach (var input in request.Inputs)
         {
-            promptTokens += _counter.Count(input);
+            tokens.AddText(input);
         }
 
-        await _engine.CompleteAsync(new GenerationJob(metrics, promptTokens, CompletionTokens: 0), cancellationToken);
+        var promptTokens = tokens.Count;
+        await _engine.CompleteAsync(new GenerationJob(metrics, tokens.ToArray(), CompletionTokens: 0), cancellationToken);
         var dimensions = request.Dimensions ?? _embeddings.Dimensions;
         var usage = new EmbeddingUsage(promptTokens, promptTokens);
         if (request.Base64)

@@ -9,11 +9,14 @@ internal sealed class ObservabilityEndpoints
     private static readonly HealthStatus _healthy = new("ok");
 
     private readonly ServedModels _models;
+    private readonly Engine.EngineLoop _engine;
 
-    public ObservabilityEndpoints(ServedModels models)
+    public ObservabilityEndpoints(ServedModels models, Engine.EngineLoop engine)
     {
         ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(engine);
         _models = models;
+        _engine = engine;
     }
 
     public static Task HealthAsync(HttpContext context) =>
@@ -22,6 +25,6 @@ internal sealed class ObservabilityEndpoints
     public Task MetricsAsync(HttpContext context)
     {
         context.Response.ContentType = PrometheusExposition.ContentType;
-        return context.Response.WriteAsync(PrometheusExposition.Render(_models), context.RequestAborted);
+        return context.Response.WriteAsync(PrometheusExposition.Render(_models, _engine.Snapshot), context.RequestAborted);
     }
 }

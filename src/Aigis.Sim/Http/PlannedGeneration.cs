@@ -8,7 +8,7 @@ namespace Aigis.Sim.Http;
 /// <summary>An accepted generation request with its answer decided, ready to be paced out.</summary>
 internal sealed record PlannedGeneration(TextGenerationRequest Request, ModelMetrics Metrics, GeneratedCompletion Completion)
 {
-    public GenerationJob Job => new(Metrics, Request.PromptTokens, Completion.Tokens.Count);
+    public GenerationJob Job => new(Metrics, Request.PromptTokenIds, Completion.Tokens.Count);
 
     public TokenUsage Usage => new(Request.PromptTokens, Completion.Tokens.Count, Request.PromptTokens + Completion.Tokens.Count);
 

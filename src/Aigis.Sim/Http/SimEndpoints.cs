@@ -12,8 +12,9 @@ internal static class SimEndpoints
         var stopping = app.Lifetime.ApplicationStopping;
         var models = new ServedModels(options.ServedModelNames, timeProvider.GetUtcNow());
         var counter = new PromptTokenCounter();
-        var engine = new GenerationEngine(new LinearLatencyModel(options.Latency), new SimulatedClock(timeProvider, options.TimeScale));
-        var observability = new ObservabilityEndpoints(models);
+        var loop = app.Services.GetRequiredService<EngineLoop>();
+        var engine = new GenerationEngine(loop);
+        var observability = new ObservabilityEndpoints(models, loop);
 
         app.MapGet("/health", ObservabilityEndpoints.HealthAsync);
         app.MapGet("/metrics", observability.MetricsAsync);

@@ -1,3 +1,4 @@
+using Aigis.Sim.Engine;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -33,6 +34,9 @@ internal static class SimServer
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton<IHostLifetime, ExternallyStoppedLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        // Created by the container so that it is disposed (its loop stopped) with the server.
+        builder.Services.AddSingleton(_ => new EngineLoop(options.Engine, timeProvider ?? TimeProvider.System, options.TimeScale));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

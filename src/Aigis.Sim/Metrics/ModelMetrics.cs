@@ -35,7 +35,15 @@ internal sealed class ModelMetrics
 
     public void RequestSucceeded() => Interlocked.Increment(ref _successes);
 
-    public void PromptProcessed(int tokens) => Interlocked.Add(ref _promptTokens, tokens);
+    /// <summary>Time to first token of each request, in seconds.</summary>
+    public LatencyHistogram TimeToFirstToken { get; } = new(LatencyHistogram.TimeToFirstTokenBuckets);
+
+    /// <summary>Counts a prefilled prompt and how long its first token took.</summary>
+    public void PromptProcessed(int tokens, double timeToFirstTokenSeconds)
+    {
+        Interlocked.Add(ref _promptTokens, tokens);
+        TimeToFirstToken.Observe(timeToFirstTokenSeconds);
+    }
 
     public void TokensGenerated(int tokens) => Interlocked.Add(ref _generationTokens, tokens);
 }

@@ -2,7 +2,7 @@ using Microsoft.ML.Tokenizers;
 
 namespace Aigis.Sim.Output;
 
-/// <summary>Counts prompt tokens with OpenAI's cl100k_base encoding.</summary>
+/// <summary>Tokenizes prompts with OpenAI's cl100k_base encoding.</summary>
 internal sealed class PromptTokenCounter
 {
     // Loading the cl100k_base vocabulary takes a few hundred milliseconds. The tokenizer is
@@ -13,4 +13,7 @@ internal sealed class PromptTokenCounter
     private readonly Tokenizer _tokenizer = _cl100kBase.Value;
 
     public int Count(string text) => _tokenizer.CountTokens(text);
+
+    /// <summary>Appends the token ids of <paramref name="text"/>: the engine's prefix cache keys blocks by them.</summary>
+    public void Encode(string text, List<int> ids) => ids.AddRange(_tokenizer.EncodeToIds(text));
 }
