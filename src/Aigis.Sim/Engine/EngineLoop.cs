@@ -30,6 +30,7 @@ internal sealed class EngineLoop : IAsyncDisposable
     private long _nextId;
     private long _parks;
     private long _deliveredFinishes;
+    private long _pendingSubmissions;
     private long _pendingWakeTicks = -1;
     private EngineSnapshot _snapshot = new(0, 0, 0, 0, 0, 0);
 
@@ -57,8 +58,16 @@ internal sealed class EngineLoop : IAsyncDisposable
 
     public EngineOptions Options => _engine.Options;
 
-    /// <summary>The engine's gauges and counters as of the last step.</summary>
-    public EngineSnapshot Snapshot => Volatile.Read(ref _snapshot);
+    /// <summary>The engine's gauges and counters as of the last step; requests submitted since then count as waiting.</summary>
+    public EngineSnapshot Snapshot
+    {
+        get
+        {
+            var snapshot = Volatile.Read(ref _snapshot);
+            var pending = (int)Interlocked.Read(ref _pendingSubmissions);
+            return pending == 0 ? snapshot : snapshot with { Waiting = snapshot.Waiting + pending };
+        }
+    }
 
     public bool Fits(int promptTokens, int maxOutputTokens) => _engine.Fits(promptTokens, maxOutputTokens);
 
@@ -79,6 +88,7 @@ internal sealed class EngineLoop : IAsyncDisposable
         lock (_lock)
         {
             _inbox.Enqueue((request, ticket));
+            Interlocked.Increment(ref _pendingSubmissions);
         }
 
         _wake.Release();
@@ -165,6 +175,7 @@ internal sealed class EngineLoop : IAsyncDisposable
                 {
                     _tickets[item.Request] = ticket;
                     _engine.Add(item.Request);
+                    Interlocked.Decrement(ref _pendingSubmissions);
                 }
                 else if (_tickets.Remove(item.Request))
                 {

@@ -31,6 +31,10 @@ internal sealed class ServerSentEventWriter : IDisposable
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         await response.StartAsync(cancellationToken);
+
+        // Headers go out now, as a real server's do, not with the first token: a request that waits in the
+        // engine's queue is visibly accepted, and a gateway can tell "queued" from "unreachable".
+        await response.BodyWriter.FlushAsync(cancellationToken);
         return new ServerSentEventWriter(response.BodyWriter);
     }
 
