@@ -9,7 +9,7 @@ internal sealed class RoundRobinPolicy : ILoadBalancingPolicy
 
     public string Name => LoadBalancingPolicyNames.RoundRobin;
 
-    public UpstreamInstance Pick(ReadOnlySpan<UpstreamInstance> instances)
+    public UpstreamInstance Pick(ReadOnlySpan<UpstreamInstance> instances, in BalancingRequest request)
     {
         var turn = Interlocked.Increment(ref _next);
         return instances[(int)(turn % (uint)instances.Length)];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
 
@@ -14,11 +15,55 @@ public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instan
 
     public ILoadBalancingPolicy Balancer { get; } = balancer;
 
-    /// <summary>Picks an instance, or null when the service has none.</summary>
-    public UpstreamInstance? Pick() => Instances.Length switch
+    /// <summary>Picks a healthy instance, or null when the service has none.</summary>
+    public UpstreamInstance? Pick(in BalancingRequest request)
     {
-        0 => null,
-        1 => Instances[0],
-        _ => Balancer.Pick(Instances),
-    };
+        var all = Instances;
+        var healthy = 0;
+        foreach (var instance in all)
+        {
+            if (instance.IsHealthy)
+            {
+                healthy++;
+            }
+        }
+
+        if (healthy == all.Length)
+        {
+            return all.Length switch
+            {
+                0 => null,
+                1 => all[0],
+                _ => Balancer.Pick(all, request),
+            };
+        }
+
+        if (healthy == 0)
+        {
+            return null;
+        }
+
+        // Some instances are out of rotation: the policy chooses among the rest.
+        var rented = ArrayPool<UpstreamInstance>.Shared.Rent(healthy);
+        try
+        {
+            var count = 0;
+            foreach (var instance in all)
+            {
+                if (instance.IsHealthy)
+                {
+                    rented[count++] = instance;
+                }
+            }
+
+            return count == 1 ? rented[0] : Balancer.Pick(rented.AsSpan(0, count), request);
+        }
+        finally
+        {
+            ArrayPool<UpstreamInstance>.Shared.Return(rented, clearArray: true);
+        }
+    }
+
+    /// <summary>Picks for a request about which nothing is known.</summary>
+    public UpstreamInstance? Pick() => Pick(BalancingRequest.None);
 }

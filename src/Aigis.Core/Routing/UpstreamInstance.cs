@@ -6,7 +6,12 @@ namespace Aigis.Core.Routing;
 /// </summary>
 public sealed class UpstreamInstance(string serviceName, string id, Uri url)
 {
+    /// <summary>Decay time of the latency estimate (Linkerd's default is 10 s).</summary>
+    public static readonly TimeSpan LatencyDecay = TimeSpan.FromSeconds(10);
+
     private int _inFlight;
+    private InstanceLoad? _load;
+    private volatile bool _healthy = true;
 
     public string ServiceName { get; } = serviceName;
 
@@ -20,7 +25,22 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url)
     /// <summary>Requests this gateway has sent to the instance and not yet finished.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>False while health checks or passive signals keep the instance out of rotation.</summary>
+    public bool IsHealthy
+    {
+        get => _healthy;
+        set => _healthy = value;
+    }
+
+    /// <summary>Time to first byte of the instance's answers, peak-sensitive.</summary>
+    public PeakEwma Latency { get; } = new(LatencyDecay);
+
+    /// <summary>The last scraped load, or null when none was scraped (or the service does not scrape).</summary>
+    public InstanceLoad? Load => Volatile.Read(ref _load);
+
     public void OnRequestStarted() => Interlocked.Increment(ref _inFlight);
 
     public void OnRequestFinished() => Interlocked.Decrement(ref _inFlight);
+
+    public void OnLoadScraped(InstanceLoad load) => Volatile.Write(ref _load, load);
 }

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Aigis.Core.Balancing;
+
+/// <summary>Parameters of the balancing policies; each policy reads the ones it uses. Validated at config load.</summary>
+public sealed record BalancingOptions
+{
+    /// <summary>consistent-hash: load bound factor c; an instance takes at most ceil(c x average) in-flight requests. Default 1.25.</summary>
+    [Range(1.0, 10.0)]
+    public double LoadFactor { get; init; } = 1.25;
+
+    /// <summary>consistent-hash: points per instance on the ring. Default 160.</summary>
+    [Range(1, 10_000)]
+    public int VirtualNodes { get; init; } = 160;
+
+    /// <summary>least-kv, prefix-aware: scraped metrics older than this are not trusted. Default 3s.</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>prefix-aware: weight of the share of the prompt's prefix an instance is believed to hold. Default 3.</summary>
+    [Range(0.0, 1000.0)]
+    public double PrefixWeight { get; init; } = 3;
+
+    /// <summary>least-kv, prefix-aware: weight of the queue estimate (relative to the fleet's largest). Default 1.</summary>
+    [Range(0.0, 1000.0)]
+    public double QueueWeight { get; init; } = 1;
+
+    /// <summary>least-kv, prefix-aware: weight of KV cache usage. Default 1.</summary>
+    [Range(0.0, 1000.0)]
+    public double KvWeight { get; init; } = 1;
+
+    /// <summary>prefix-aware: an instance whose queue estimate exceeds the fleet's lowest by this much loses its prefix bonus. Default 8.</summary>
+    [Range(0.0, 100_000.0)]
+    public double OverloadMargin { get; init; } = 8;
+
+    /// <summary>prefix-aware: prefix blocks the index remembers, across all instances (bounded memory, LRU). Default 1,048,576.</summary>
+    [Range(1024, 100_000_000)]
+    public int PrefixIndexCapacity { get; init; } = 1 << 20;
+}

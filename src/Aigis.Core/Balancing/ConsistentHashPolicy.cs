@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using Aigis.Core.Routing;
+
+namespace Aigis.Core.Balancing;
+
+/// <summary>
+/// Consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam): a request goes to the first instance
+/// clockwise from its key on a ring of virtual nodes, skipping instances that already carry ceil(c x average)
+/// in-flight requests. The same key keeps landing on the same instance (its caches stay warm) until that instance
+/// is overloaded. Requests without a key go to the less loaded of two random instances.
+/// </summary>
+internal sealed class ConsistentHashPolicy(BalancingOptions options, SharedRandom random) : ILoadBalancingPolicy
+{
+    private volatile HashRing? _ring;
+
+    public string Name => LoadBalancingPolicyNames.ConsistentHash;
+
+    public UpstreamInstance Pick(ReadOnlySpan<UpstreamInstance> instances, in BalancingRequest request)
+    {
+        if (instances.Length == 1)
+        {
+            return instances[0];
+        }
+
+        if (!request.HasAffinityKey)
+        {
+            var (first, second) = random.NextPair(instances.Length);
+            return instances[second].InFlight < instances[first].InFlight ? instances[second] : instances[first];
+        }
+
+        var ring = RingFor(instances);
+        long total = 1;
+        foreach (var instance in instances)
+        {
+            total += instance.InFlight;
+        }
+
+        var capacity = (int)Math.Ceiling(options.LoadFactor * total / instances.Length);
+        return ring.Walk(request.AffinityKey, capacity);
+    }
+
+    private HashRing RingFor(ReadOnlySpan<UpstreamInstance> instances)
+    {
+        var signature = HashRing.Signature(instances);
+        var ring = _ring;
+        if (ring is null || ring.SignatureValue != signature)
+        {
+            // Instances changed (a reload or a health change): rebuild. Surviving instances keep their points, so
+            // only the keys of instances that left move.
+            ring = new HashRing(instances, options.VirtualNodes, signature);
+            _ring = ring;
+        }
+
+        return ring;
+    }
+
+    private sealed class HashRing
+    {
+        private readonly ulong[] _points;
+        private readonly UpstreamInstance[] _owners;
+
+        public HashRing(ReadOnlySpan<UpstreamInstance> instances, int virtualNodes, ulong signature)
+        {
+            SignatureValue = signature;
+            var points = new List<(ulong Point, UpstreamInstance Owner)>(instances.Length * virtualNodes);
+            foreach (var instance in instances)
+            {
+                var seed = StableHash.Of(instance.Id);
+                for (var v = 0; v < virtualNodes; v++)
+                {
+                    points.Add((StableHash.Mix(seed, (ulong)v), instance));
+                }
+            }
+
+            points.Sort(static (a, b) => a.Point.CompareTo(b.Point));
+            _points = [.. points.Select(p => p.Point)];
+            _owners = [.. points.Select(p => p.Owner)];
+        }
+
+        public ulong SignatureValue { get; }
+
+        public static ulong Signature(ReadOnlySpan<UpstreamInstance> instances)
+        {
+            var signature = (ulong)instances.Length;
+            foreach (var instance in instances)
+            {
+                signature = StableHash.Mix(signature, (ulong)RuntimeHelpers.GetHashCode(instance));
+            }
+
+            return signature;
+        }
+
+        public UpstreamInstance Walk(ulong key, int capacity)
+        {
+            var point = StableHash.Mix(key, 0x9E3779B97F4A7C15UL);
+            var index = Array.BinarySearch(_points, point);
+            if (index < 0)
+            {
+                index = ~index;
+            }
+
+            UpstreamInstance? leastLoaded = null;
+            for (var step = 0; step < _points.Length; step++)
+            {
+                var owner = _owners[(index + step) % _points.Length];
+                if (owner.InFlight < capacity)
+                {
+                    return owner;
+                }
+
+                if (leastLoaded is null || owner.InFlight < leastLoaded.InFlight)
+                {
+                    leastLoaded = owner;
+                }
+            }
+
+            // Every instance is at the bound (counts moved under us): take the least loaded.
+            return leastLoaded!;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Aigis.Core.Routing;
+
+namespace Aigis.Core.Balancing;
+
+/// <summary>
+/// Prefix-cache affinity with load awareness, as llm-d's scheduler and Dynamo's KV router score: each instance
+/// gets prefixWeight x (share of the prompt's leading blocks it is believed to hold) - queueWeight x (its queue
+/// estimate relative to the fleet's largest) - kvWeight x (its KV cache usage); the highest score wins, ties to
+/// fewer in-flight requests. An instance whose queue runs more than overloadMargin above the shortest loses its
+/// prefix bonus, so a popular prefix spreads instead of piling onto one instance.
+/// </summary>
+/// <remarks>
+/// The index is fed by this policy's own decisions (what it sent where), never by the instances: a real gateway
+/// cannot see inside a server's cache. Prompts without prefix blocks are placed by queue and KV alone.
+/// </remarks>
+internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider time) : ILoadBalancingPolicy
+{
+    private const int StackLimit = 256;
+    private readonly PrefixIndex _index = new(options.PrefixIndexCapacity);
+    private uint _start;
+
+    public string Name => LoadBalancingPolicyNames.PrefixAware;
+
+    public UpstreamInstance Pick(ReadOnlySpan<UpstreamInstance> instances, in BalancingRequest request)
+    {
+        var blocks = request.PrefixBlocks.Span;
+        var chosen = instances.Length == 1 ? instances[0] : Choose(instances, blocks);
+        if (!blocks.IsEmpty)
+        {
+            _index.Record(blocks, chosen);
+        }
+
+        return chosen;
+    }
+
+    private UpstreamInstance Choose(ReadOnlySpan<UpstreamInstance> instances, ReadOnlySpan<ulong> blocks)
+    {
+        Span<double> queue = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
+        Span<double> kv = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
+        LoadSignals.Estimate(instances, queue, kv, time, options.StaleAfter);
+        var maxQueue = 1.0;
+        var minQueue = double.MaxValue;
+        foreach (var q in queue)
+        {
+            maxQueue = Math.Max(maxQueue, q);
+            minQueue = Math.Min(minQueue, q);
+        }
+
+        var buffer = default(MatchBuffer);
+        Span<(UpstreamInstance Instance, int Blocks)> matches = buffer;
+        var matchCount = blocks.IsEmpty ? 0 : _index.Match(blocks, matches);
+
+        var offset = (int)(Interlocked.Increment(ref _start) % (uint)instances.Length);
+        var best = -1;
+        var bestScore = double.MinValue;
+        for (var n = 0; n < instances.Length; n++)
+        {
+            var i = (offset + n) % instances.Length;
+            var share = 0.0;
+            if (queue[i] <= minQueue + options.OverloadMargin)
+            {
+                for (var m = 0; m < matchCount; m++)
+                {
+                    if (ReferenceEquals(matches[m].Instance, instances[i]))
+                    {
+                        share = (double)matches[m].Blocks / blocks.Length;
+                    }
+                }
+            }
+
+            var score = (options.PrefixWeight * share) - (options.QueueWeight * queue[i] / maxQueue) - (options.KvWeight * kv[i]);
+            if (score > bestScore + 1e-12 || (Math.Abs(score - bestScore) <= 1e-12 && instances[i].InFlight < instances[best].InFlight))
+            {
+                best = i;
+                bestScore = score;
+            }
+        }
+
+        return instances[best];
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(PrefixIndex.InstancesPerBlock)]
+    private struct MatchBuffer
+    {
+        private (UpstreamInstance Instance, int Blocks) _element;
+    }
+}

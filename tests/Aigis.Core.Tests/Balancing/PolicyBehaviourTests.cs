@@ -1,0 +1,233 @@
+using Aigis.Core.Balancing;
+using Aigis.Core.Routing;
+using Microsoft.Extensions.Time.Testing;
+using static Aigis.Core.Tests.Balancing.PolicyTestKit;
+
+namespace Aigis.Core.Tests.Balancing;
+
+public sealed class PolicyBehaviourTests
+{
+    [Fact]
+    public void Round_robin_spreads_exactly_evenly()
+    {
+        var instances = Instances(7);
+        var balancer = Create(LoadBalancingPolicyNames.RoundRobin);
+
+        var counts = Enumerable.Range(0, 7_000).Select(_ => balancer.Pick(instances, BalancingRequest.None)).CountBy(i => i.Id);
+
+        Assert.All(counts, c => Assert.Equal(1_000, c.Value));
+    }
+
+    [Fact]
+    public void Random_spreads_roughly_evenly()
+    {
+        var instances = Instances(4);
+        var balancer = Create(LoadBalancingPolicyNames.Random);
+
+        var counts = Enumerable.Range(0, 8_000).Select(_ => balancer.Pick(instances, BalancingRequest.None)).CountBy(i => i.Id);
+
+        Assert.All(counts, c => Assert.InRange(c.Value, 1_800, 2_200));
+    }
+
+    [Fact]
+    public void Least_requests_picks_the_instance_with_fewest_in_flight()
+    {
+        var instances = Instances(4);
+        Busy(instances[0], 3);
+        Busy(instances[1], 1);
+        Busy(instances[2], 2);
+        Busy(instances[3], 5);
+
+        Assert.Same(instances[1], Create(LoadBalancingPolicyNames.LeastRequests).Pick(instances, BalancingRequest.None));
+    }
+
+    [Fact]
+    public void Power_of_two_never_picks_the_busiest_of_two()
+    {
+        var instances = Instances(2);
+        Busy(instances[0], 10);
+        var balancer = Create(LoadBalancingPolicyNames.PowerOfTwo);
+
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.Same(instances[1], balancer.Pick(instances, BalancingRequest.None)));
+    }
+
+    [Fact]
+    public void Peak_ewma_prefers_the_fast_instance()
+    {
+        var time = new FakeTimeProvider();
+        var instances = Instances(2);
+        for (var i = 0; i < 20; i++)
+        {
+            instances[0].Latency.Record(TimeSpan.FromMilliseconds(400), time.GetTimestamp(), time);
+            instances[1].Latency.Record(TimeSpan.FromMilliseconds(40), time.GetTimestamp(), time);
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var balancer = Create(LoadBalancingPolicyNames.PeakEwma, time);
+        var fast = Enumerable.Range(0, 100).Count(_ => balancer.Pick(instances, BalancingRequest.None) == instances[1]);
+
+        Assert.Equal(100, fast);
+
+        // Until it is ten times busier: cost is latency x (in flight + 1).
+        Busy(instances[1], 12);
+        Assert.Same(instances[0], balancer.Pick(instances, BalancingRequest.None));
+    }
+
+    [Fact]
+    public void Peak_ewma_jumps_to_a_slow_sample_and_decays_after()
+    {
+        var time = new FakeTimeProvider();
+        var latency = new PeakEwma(TimeSpan.FromSeconds(10));
+        latency.Record(TimeSpan.FromMilliseconds(50), time.GetTimestamp(), time);
+
+        latency.Record(TimeSpan.FromMilliseconds(500), time.GetTimestamp(), time);
+        Assert.Equal(500, latency.EstimateMs(time.GetTimestamp(), time), precision: 3);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(500 / Math.E, latency.EstimateMs(time.GetTimestamp(), time), precision: 3);
+    }
+
+    [Fact]
+    public void Consistent_hash_sends_a_key_to_the_same_instance_while_loads_allow()
+    {
+        var instances = Instances(8);
+        var balancer = Create(LoadBalancingPolicyNames.ConsistentHash);
+
+        var first = balancer.Pick(instances, BalancingRequest.WithKey(42));
+
+        Assert.All(Enumerable.Range(0, 20), _ => Assert.Same(first, balancer.Pick(instances, BalancingRequest.WithKey(42))));
+        Assert.True(Enumerable.Range(0, 200).Select(k => balancer.Pick(instances, BalancingRequest.WithKey((ulong)k))).Distinct().Count() == 8);
+    }
+
+    [Fact]
+    public void Consistent_hash_loads_never_exceed_the_bound()
+    {
+        // Every request carries the same key, the worst case: bounded loads must still spread them.
+        var instances = Instances(8);
+        var options = new BalancingOptions { LoadFactor = 1.25 };
+        var balancer = Create(LoadBalancingPolicyNames.ConsistentHash, options: options);
+        for (var request = 1; request <= 400; request++)
+        {
+            var chosen = balancer.Pick(instances, BalancingRequest.WithKey(7));
+            chosen.OnRequestStarted();
+            var bound = (int)Math.Ceiling(1.25 * request / instances.Length);
+            Assert.All(instances, i => Assert.True(i.InFlight <= bound, $"{i.Id} carries {i.InFlight} > {bound} after {request} requests"));
+        }
+    }
+
+    [Fact]
+    public void Consistent_hash_moves_only_the_keys_of_a_removed_instance()
+    {
+        var instances = Instances(8);
+        var balancer = Create(LoadBalancingPolicyNames.ConsistentHash);
+        var before = Enumerable.Range(0, 1_000).Select(k => balancer.Pick(instances, BalancingRequest.WithKey((ulong)k))).ToArray();
+
+        var remaining = instances.Where(i => i.Id != "i3").ToArray();
+        var after = Enumerable.Range(0, 1_000).Select(k => balancer.Pick(remaining, BalancingRequest.WithKey((ulong)k))).ToArray();
+
+        for (var k = 0; k < before.Length; k++)
+        {
+            if (before[k].Id != "i3")
+            {
+                Assert.Same(before[k], after[k]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Least_kv_prefers_short_queues_and_free_cache_from_fresh_metrics()
+    {
+        var time = new FakeTimeProvider();
+        var instances = Instances(3);
+        instances[0].OnLoadScraped(new InstanceLoad(Waiting: 6, Running: 20, KvCacheUsage: 0.9, time.GetTimestamp(), 0));
+        instances[1].OnLoadScraped(new InstanceLoad(Waiting: 0, Running: 20, KvCacheUsage: 0.3, time.GetTimestamp(), 0));
+        instances[2].OnLoadScraped(new InstanceLoad(Waiting: 0, Running: 20, KvCacheUsage: 0.6, time.GetTimestamp(), 0));
+        var balancer = Create(LoadBalancingPolicyNames.LeastKv, time);
+
+        Assert.Same(instances[1], balancer.Pick(instances, BalancingRequest.None));
+
+        // Requests sent since the scrape count as queued.
+        Busy(instances[1], 4);
+        Assert.Same(instances[2], balancer.Pick(instances, BalancingRequest.None));
+    }
+
+    [Fact]
+    public void Least_kv_falls_back_to_in_flight_counts_when_metrics_are_stale()
+    {
+        var time = new FakeTimeProvider();
+        var instances = Instances(2);
+        instances[0].OnLoadScraped(new InstanceLoad(0, 0, 0.0, time.GetTimestamp(), 0));
+        instances[1].OnLoadScraped(new InstanceLoad(9, 9, 0.99, time.GetTimestamp(), 0));
+        Busy(instances[0], 5);
+        var balancer = Create(LoadBalancingPolicyNames.LeastKv, time, new BalancingOptions { StaleAfter = TimeSpan.FromSeconds(3) });
+
+        time.Advance(TimeSpan.FromSeconds(4));
+
+        Assert.Same(instances[1], balancer.Pick(instances, BalancingRequest.None));
+    }
+
+    [Fact]
+    public void Prefix_aware_sends_a_repeated_prefix_back_to_the_same_instance()
+    {
+        var instances = Instances(8);
+        var balancer = Create(LoadBalancingPolicyNames.PrefixAware);
+        var system = Blocks(1, 100);
+
+        var first = balancer.Pick(instances, BalancingRequest.WithPrefix(system.Concat(Blocks(2, 10)).ToArray()));
+        first.OnRequestStarted();
+
+        Assert.Same(first, balancer.Pick(instances, BalancingRequest.WithPrefix(system.Concat(Blocks(3, 10)).ToArray())));
+    }
+
+    [Fact]
+    public void Prefix_aware_spreads_prompts_that_share_nothing()
+    {
+        var instances = Instances(8);
+        var balancer = Create(LoadBalancingPolicyNames.PrefixAware);
+
+        for (var i = 0; i < 80; i++)
+        {
+            balancer.Pick(instances, BalancingRequest.WithPrefix(Blocks(100 + i, 50))).OnRequestStarted();
+        }
+
+        Assert.All(instances, i => Assert.Equal(10, i.InFlight));
+    }
+
+    [Fact]
+    public void Prefix_aware_leaves_an_overloaded_instance_despite_its_prefix()
+    {
+        var instances = Instances(4);
+        var balancer = Create(LoadBalancingPolicyNames.PrefixAware, options: new BalancingOptions { OverloadMargin = 8 });
+        var prompt = Blocks(5, 64);
+        var home = balancer.Pick(instances, BalancingRequest.WithPrefix(prompt));
+
+        Busy(home, 20);
+
+        Assert.NotSame(home, balancer.Pick(instances, BalancingRequest.WithPrefix(prompt)));
+    }
+
+    [Fact]
+    public void Prefix_index_matches_only_leading_blocks_and_forgets_the_least_recently_used()
+    {
+        var instances = Instances(2);
+        var index = new PrefixIndex(capacity: 1024);
+        var prompt = Blocks(9, 20);
+        index.Record(prompt, instances[0]);
+        index.Record(prompt.AsSpan(0, 5), instances[1]);
+
+        var matches = new (UpstreamInstance, int)[PrefixIndex.InstancesPerBlock];
+        var count = index.Match(prompt, matches);
+
+        Assert.Equal(2, count);
+        Assert.Contains((instances[0], 20), matches[..count]);
+        Assert.Contains((instances[1], 5), matches[..count]);
+
+        // Fill far beyond capacity: the old prompt is evicted, memory stays bounded.
+        for (var i = 0; i < 200; i++)
+        {
+            index.Record(Blocks(1_000 + i, 50), instances[1]);
+        }
+
+        Assert.True(index.Match(prompt, matches) == 0 || matches[0].Item2 < 20);
+    }
+}
