@@ -1,3 +1,4 @@
+using System.Text;
 using Aigis.Sim.Http.Payloads;
 using Aigis.Sim.Metrics;
 
@@ -9,11 +10,15 @@ internal sealed class ObservabilityEndpoints
     private static readonly HealthStatus _healthy = new("ok");
 
     private readonly ServedModels _models;
+    private readonly IReadOnlyList<IMetricFamilies> _moreFamilies;
 
-    public ObservabilityEndpoints(ServedModels models)
+    /// <param name="models">The served models, whose vLLM-named families come first.</param>
+    /// <param name="moreFamilies">Families of other components (a profile's own metrics), written after.</param>
+    public ObservabilityEndpoints(ServedModels models, IReadOnlyList<IMetricFamilies>? moreFamilies = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         _models = models;
+        _moreFamilies = moreFamilies ?? [];
     }
 
     public static Task HealthAsync(HttpContext context) =>
@@ -22,6 +27,18 @@ internal sealed class ObservabilityEndpoints
     public Task MetricsAsync(HttpContext context)
     {
         context.Response.ContentType = PrometheusExposition.ContentType;
-        return context.Response.WriteAsync(PrometheusExposition.Render(_models), context.RequestAborted);
+        var text = PrometheusExposition.Render(_models);
+        if (_moreFamilies.Count > 0)
+        {
+            var all = new StringBuilder(text);
+            foreach (var families in _moreFamilies)
+            {
+                families.WriteTo(all);
+            }
+
+            text = all.ToString();
+        }
+
+        return context.Response.WriteAsync(text, context.RequestAborted);
     }
 }

@@ -1,3 +1,4 @@
+using Aigis.Sim.Classify;
 using Aigis.Sim.Engine;
 using Aigis.Sim.Metrics;
 using Aigis.Sim.Output;
@@ -13,14 +14,22 @@ internal static class SimEndpoints
         var models = new ServedModels(options.ServedModelNames, timeProvider.GetUtcNow());
         var counter = new PromptTokenCounter();
         var engine = new GenerationEngine(new LinearLatencyModel(options.Latency), new SimulatedClock(timeProvider, options.TimeScale));
-        var observability = new ObservabilityEndpoints(models);
+        var classifyMetrics = new ClassifyMetrics(options.ServedModelNames);
+        var observability = new ObservabilityEndpoints(models, options.Profile == SimProfile.Classifier ? [classifyMetrics] : []);
 
         app.MapGet("/health", ObservabilityEndpoints.HealthAsync);
         app.MapGet("/metrics", observability.MetricsAsync);
         app.MapGet("/v1/models", new ModelsEndpoint(models).HandleAsync);
 
         var embeddings = new EmbeddingsEndpoint(counter, new EmbeddingGenerator(options.Seed, options.EmbeddingDimensions), models, engine, stopping);
-        app.MapPost("/v1/embeddings", embeddings.HandleAsync);
+        if (options.Profile != SimProfile.Classifier)
+        {
+            app.MapPost("/v1/embeddings", embeddings.HandleAsync);
+        }
+        else
+        {
+            app.MapPost("/v1/classify", new ClassifyEndpoint(options, models, classifyMetrics, timeProvider, stopping).HandleAsync);
+        }
 
         if (options.Profile == SimProfile.Llm)
         {

@@ -33,7 +33,7 @@ internal static class PrometheusExposition
         }
     }
 
-    private static string EscapeLabelValue(string value) =>
+    internal static string EscapeLabelValue(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal)
             .Replace("\"", "\\\"", StringComparison.Ordinal)
             .Replace("\n", "\\n", StringComparison.Ordinal);
