@@ -8,7 +8,9 @@ public sealed class CommandLineTests
     [InlineData(new string[0], "--port")]
     [InlineData(new[] { "--port", "abc" }, "--port expects a number")]
     [InlineData(new[] { "--port", "0", "--time-scale", "0" }, "--time-scale must be between")]
-    [InlineData(new[] { "--port", "0", "--profile", "chat" }, "--profile must be llm or embed")]
+    [InlineData(new[] { "--port", "0", "--profile", "chat" }, "--profile must be llm, embed or classifier")]
+    [InlineData(new[] { "--port", "0", "--max-image-size", "lots" }, "--max-image-size expects a size")]
+    [InlineData(new[] { "--port", "0", "--max-image-size", "0" }, "--max-image-size must be between")]
     [InlineData(new[] { "--port", "0", "--host", "localhost.example" }, "not an IP address")]
     [InlineData(new[] { "--port", "0", "--frobnicate" }, "--frobnicate")]
     public async Task Bad_flags_exit_with_2_and_one_line(string[] args, string expected)
@@ -49,6 +51,20 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Classifier_flags_become_options()
+    {
+        var commandLine = new SimCommandLine();
+
+        var options = commandLine.Bind(commandLine.Root.Parse("--port 0 --profile classifier --classify-base-ms 20 --classify-ms-per-mib 2.5 --max-image-size 5MiB"));
+
+        Assert.Equal(SimProfile.Classifier, options.Profile);
+        Assert.Equal(["sim-vision"], options.ServedModelNames);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), options.Classifier.BaseLatency);
+        Assert.Equal(TimeSpan.FromMilliseconds(2.5), options.Classifier.LatencyPerMiB);
+        Assert.Equal(5L << 20, options.Classifier.MaxImageBytes);
+    }
+
+    [Fact]
     public void Defaults_match_the_options_record()
     {
         var commandLine = new SimCommandLine();
@@ -56,6 +72,7 @@ public sealed class CommandLineTests
         var options = commandLine.Bind(commandLine.Root.Parse("--port 0"));
 
         Assert.Equal(new SimOptions().Latency, options.Latency);
+        Assert.Equal(new SimOptions().Classifier, options.Classifier);
         Assert.Equal("127.0.0.1", options.Host);
         Assert.Equal(SimProfile.Llm, options.Profile);
         Assert.Equal(["sim-llama-3-8b"], options.ServedModelNames);
