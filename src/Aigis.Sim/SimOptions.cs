@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Aigis.Sim.Classify;
 using Aigis.Sim.Engine;
+using Aigis.Sim.Faults;
 using Microsoft.Extensions.Options;
 
 namespace Aigis.Sim;
@@ -48,6 +49,10 @@ internal sealed record SimOptions
     /// <summary>Latency and size limit of the classifier profile.</summary>
     [ValidateObjectMembers]
     public ClassifierOptions Classifier { get; init; } = new();
+
+    /// <summary>Faults in force from the start; POST /admin/faults replaces them. Default none.</summary>
+    [ValidateObjectMembers]
+    public FaultSettings Faults { get; init; } = FaultSettings.None;
 
     /// <summary>The served model names: <see cref="Models"/>, or the profile's default name.</summary>
     public IReadOnlyList<string> ServedModelNames => Models.Count > 0 ? Models : [DefaultModelName(Profile)];

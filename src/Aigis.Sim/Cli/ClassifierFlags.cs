@@ -24,6 +24,12 @@ internal sealed class ClassifierFlags
         CustomParser = ParseSize,
     };
 
+    public ClassifierFlags()
+    {
+        _baseMs.HelpName = "ms";
+        _msPerMiB.HelpName = "ms";
+    }
+
     /// <summary>Every option, to add to the root command.</summary>
     public IEnumerable<Option> All => [_baseMs, _msPerMiB, _maxImageSize];
 

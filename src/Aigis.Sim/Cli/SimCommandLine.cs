@@ -24,13 +24,16 @@ internal sealed class SimCommandLine
     private readonly Option<int> _maxModelLength = Ranged("--max-model-len", "Context window: prompt plus answer tokens.", _defaults.MaxModelLength, CompletionLength.Minimum, 10_000_000);
     private readonly Option<int> _embeddingDimensions = Ranged("--embedding-dim", "Length of embedding vectors.", _defaults.EmbeddingDimensions, 1, 65_536);
     private readonly ClassifierFlags _classifier = new();
+    private readonly FaultFlags _faults = new();
 
     public SimCommandLine()
     {
         _port.Required = true;
-        Root = new RootCommand("aigis-sim: an OpenAI-compatible model-service simulator.");
+        Root = new RootCommand(
+            "aigis-sim: an OpenAI-compatible model-service simulator. Faults (--fault-*) touch only the model endpoints " +
+            "and can be read, replaced and cleared at run time with GET, POST and DELETE /admin/faults.");
         Option[] options = [_port, _host, _profile, _models, _seed, _timeScale, _ttftBase, _prefill, _itl, _maxTokensDefault, _maxModelLength, _embeddingDimensions];
-        foreach (var option in options.Concat(_classifier.All))
+        foreach (var option in options.Concat(_classifier.All).Concat(_faults.All))
         {
             Root.Options.Add(option);
         }
@@ -61,6 +64,7 @@ internal sealed class SimCommandLine
             MaxModelLength = parse.GetValue(_maxModelLength),
             EmbeddingDimensions = parse.GetValue(_embeddingDimensions),
             Classifier = _classifier.Bind(parse),
+            Faults = _faults.Bind(parse),
         };
     }
 

@@ -1,5 +1,6 @@
 using Aigis.Sim.Classify;
 using Aigis.Sim.Engine;
+using Aigis.Sim.Faults;
 using Aigis.Sim.Metrics;
 using Aigis.Sim.Output;
 
@@ -8,14 +9,15 @@ namespace Aigis.Sim.Http;
 /// <summary>Builds the simulator's parts from its options and maps its routes.</summary>
 internal static class SimEndpoints
 {
-    public static void Map(WebApplication app, SimOptions options, TimeProvider timeProvider)
+    public static void Map(WebApplication app, SimOptions options, TimeProvider timeProvider, SimulatedCrash crash)
     {
         var stopping = app.Lifetime.ApplicationStopping;
+        var faultMetrics = FaultInjection.Install(app, options, timeProvider, crash);
         var models = new ServedModels(options.ServedModelNames, timeProvider.GetUtcNow());
         var counter = new PromptTokenCounter();
         var engine = new GenerationEngine(new LinearLatencyModel(options.Latency), new SimulatedClock(timeProvider, options.TimeScale));
         var classifyMetrics = new ClassifyMetrics(options.ServedModelNames);
-        var observability = new ObservabilityEndpoints(models, options.Profile == SimProfile.Classifier ? [classifyMetrics] : []);
+        var observability = new ObservabilityEndpoints(models, options.Profile == SimProfile.Classifier ? [classifyMetrics, faultMetrics] : [faultMetrics]);
 
         app.MapGet("/health", ObservabilityEndpoints.HealthAsync);
         app.MapGet("/metrics", observability.MetricsAsync);

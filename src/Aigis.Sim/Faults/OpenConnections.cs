@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Connections;
+
+namespace Aigis.Sim.Faults;
+
+/// <summary>Kestrel connection middleware that keeps the open connections, so a simulated crash can drop them all at once.</summary>
+internal sealed class OpenConnections
+{
+    private readonly ConcurrentDictionary<string, ConnectionContext> _open = new(StringComparer.Ordinal);
+    private volatile bool _dropped;
+
+    /// <summary>The middleware, for <c>ListenOptions.Use</c>.</summary>
+    public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>
+    {
+        _open[connection.ConnectionId] = connection;
+        try
+        {
+            // Checked after adding, so a connection accepted while DropAll runs is dropped by one of the two.
+            if (_dropped)
+            {
+                connection.Abort(Crashed());
+                return;
+            }
+
+            await next(connection);
+        }
+        finally
+        {
+            _open.TryRemove(connection.ConnectionId, out _);
+        }
+    };
+
+    /// <summary>Aborts every open connection, and every one accepted from now on, as a dead process would.</summary>
+    public void DropAll()
+    {
+        _dropped = true;
+        foreach (var connection in _open.Values)
+        {
+            connection.Abort(Crashed());
+        }
+    }
+
+    private static ConnectionAbortedException Crashed() => new("aigis-sim crashed on purpose (fault crash_after).");
+}
