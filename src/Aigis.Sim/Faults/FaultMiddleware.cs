@@ -16,15 +16,17 @@ internal sealed class FaultMiddleware
     private readonly RequestDelegate _next;
     private readonly FaultState _state;
     private readonly FaultMetrics _metrics;
+    private readonly OpenConnections _connections;
     private readonly SimulatedCrash _crash;
     private readonly TimeProvider _timeProvider;
     private readonly CancellationToken _serverStopping;
 
-    public FaultMiddleware(RequestDelegate next, FaultState state, FaultMetrics metrics, SimulatedCrash crash, TimeProvider timeProvider, CancellationToken serverStopping)
+    public FaultMiddleware(RequestDelegate next, FaultState state, FaultMetrics metrics, OpenConnections connections, SimulatedCrash crash, TimeProvider timeProvider, CancellationToken serverStopping)
     {
         _next = next;
         _state = state;
         _metrics = metrics;
+        _connections = connections;
         _crash = crash;
         _timeProvider = timeProvider;
         _serverStopping = serverStopping;
@@ -92,7 +94,7 @@ internal sealed class FaultMiddleware
 
         if (decision.AltersStream)
         {
-            context.Features.Set<IStreamFaultFeature>(new StreamFaultPlan(context, decision.StreamCutAfter, decision.MalformedStream, _metrics, _timeProvider));
+            context.Features.Set<IStreamFaultFeature>(new StreamFaultPlan(context, decision, _metrics, _connections, _timeProvider));
         }
 
         await _next(context);

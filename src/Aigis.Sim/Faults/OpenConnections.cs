@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Connections;
 
 namespace Aigis.Sim.Faults;
 
-/// <summary>Kestrel connection middleware that keeps the open connections, so a simulated crash can drop them all at once.</summary>
+/// <summary>Kestrel connection middleware that keeps the open connections, so faults can end them below HTTP.</summary>
 internal sealed class OpenConnections
 {
     private readonly ConcurrentDictionary<string, ConnectionContext> _open = new(StringComparer.Ordinal);
@@ -38,6 +38,23 @@ internal sealed class OpenConnections
         {
             connection.Abort(Crashed());
         }
+    }
+
+    /// <summary>Closes a connection once what was written to it is sent: the client gets every byte, then the end of the stream, mid-response.</summary>
+    /// <remarks>
+    /// HttpContext.Abort would reset the socket at once and lose bytes still queued for it, so a client could
+    /// miss events written before the cut. Completing the transport's output instead lets Kestrel send
+    /// the queue, shut the socket down, and then signal RequestAborted. Returns false for an unknown connection.
+    /// </remarks>
+    public bool CloseAfterSending(string connectionId)
+    {
+        if (!_open.TryGetValue(connectionId, out var connection))
+        {
+            return false;
+        }
+
+        connection.Transport.Output.Complete();
+        return true;
     }
 
     private static ConnectionAbortedException Crashed() => new("aigis-sim crashed on purpose (fault crash_after).");

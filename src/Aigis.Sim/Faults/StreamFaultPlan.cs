@@ -10,15 +10,17 @@ internal sealed class StreamFaultPlan : IStreamFaultFeature
     private readonly int? _cutAfter;
     private readonly bool _malformed;
     private readonly FaultMetrics _metrics;
+    private readonly OpenConnections _connections;
     private readonly TimeProvider _timeProvider;
     private int _events;
 
-    public StreamFaultPlan(HttpContext context, int? cutAfter, bool malformed, FaultMetrics metrics, TimeProvider timeProvider)
+    public StreamFaultPlan(HttpContext context, FaultDecision decision, FaultMetrics metrics, OpenConnections connections, TimeProvider timeProvider)
     {
         _context = context;
-        _cutAfter = cutAfter;
-        _malformed = malformed;
+        _cutAfter = decision.StreamCutAfter;
+        _malformed = decision.MalformedStream;
         _metrics = metrics;
+        _connections = connections;
         _timeProvider = timeProvider;
     }
 
@@ -30,10 +32,14 @@ internal sealed class StreamFaultPlan : IStreamFaultFeature
         var index = _events++;
         if (index == _cutAfter)
         {
-            // Aborted, not ended: the client sees the connection drop mid-answer, never a clean finish.
+            // The connection ends without the response's last chunk: the client sees it drop mid-answer, never a clean finish.
             _metrics.Injected(FaultKind.StreamCut);
-            _context.Abort();
-            // Throws once Kestrel signals the abort, which stops the generation like a departed client.
+            if (!_connections.CloseAfterSending(_context.Connection.Id))
+            {
+                _context.Abort();
+            }
+
+            // Throws once Kestrel notices the closed connection, which stops the generation like a departed client.
             await Task.Delay(Timeout.InfiniteTimeSpan, _timeProvider, _context.RequestAborted);
         }
 

@@ -9,10 +9,10 @@ namespace Aigis.Sim.Http;
 /// <summary>Builds the simulator's parts from its options and maps its routes.</summary>
 internal static class SimEndpoints
 {
-    public static void Map(WebApplication app, SimOptions options, TimeProvider timeProvider, SimulatedCrash crash)
+    public static void Map(WebApplication app, SimOptions options, TimeProvider timeProvider, OpenConnections connections, Action<string>? exitProcess)
     {
         var stopping = app.Lifetime.ApplicationStopping;
-        var faultMetrics = FaultInjection.Install(app, options, timeProvider, crash);
+        var faultMetrics = FaultInjection.Install(app, options, timeProvider, connections, exitProcess);
         var models = new ServedModels(options.ServedModelNames, timeProvider.GetUtcNow());
         var counter = new PromptTokenCounter();
         var engine = new GenerationEngine(new LinearLatencyModel(options.Latency), new SimulatedClock(timeProvider, options.TimeScale));

@@ -43,8 +43,7 @@ internal static class SimServer
         });
 
         var app = builder.Build();
-        var crash = new SimulatedCrash(connections, app.Lifetime, exitProcess, app.Services.GetRequiredService<ILogger<SimulatedCrash>>());
-        SimEndpoints.Map(app, options, timeProvider ?? TimeProvider.System, crash);
+        SimEndpoints.Map(app, options, timeProvider ?? TimeProvider.System, connections, exitProcess);
         try
         {
             await app.StartAsync(cancellationToken);
