@@ -1,4 +1,5 @@
 using Aigis.Sim.Cli;
+using Aigis.Sim.Faults;
 
 namespace Aigis.Sim.Tests;
 
@@ -11,6 +12,9 @@ public sealed class CommandLineTests
     [InlineData(new[] { "--port", "0", "--profile", "chat" }, "--profile must be llm, embed or classifier")]
     [InlineData(new[] { "--port", "0", "--max-image-size", "lots" }, "--max-image-size expects a size")]
     [InlineData(new[] { "--port", "0", "--max-image-size", "0" }, "--max-image-size must be between")]
+    [InlineData(new[] { "--port", "0", "--fault-error-rate", "1.5" }, "--fault-error-rate must be between 0 and 1")]
+    [InlineData(new[] { "--port", "0", "--fault-error-status", "200" }, "--fault-error-status must be between 400 and 599")]
+    [InlineData(new[] { "--port", "0", "--fault-crash-after", "0" }, "--fault-crash-after must be between")]
     [InlineData(new[] { "--port", "0", "--host", "localhost.example" }, "not an IP address")]
     [InlineData(new[] { "--port", "0", "--frobnicate" }, "--frobnicate")]
     public async Task Bad_flags_exit_with_2_and_one_line(string[] args, string expected)
@@ -65,6 +69,22 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Fault_flags_become_the_faults_in_force_at_start()
+    {
+        var commandLine = new SimCommandLine();
+
+        var options = commandLine.Bind(commandLine.Root.Parse(
+            "--port 0 --fault-error-rate 0.25 --fault-error-status 503 --fault-latency-ms 150 --fault-hang " +
+            "--fault-crash-after 10 --fault-stream-cut-after 0 --fault-malformed-stream"));
+
+        var expected = new FaultSettings
+        {
+            ErrorRate = 0.25, ErrorStatus = 503, LatencyMs = 150, Hang = true, CrashAfter = 10, StreamCutAfter = 0, MalformedStream = true,
+        };
+        Assert.Equal(expected, options.Faults);
+    }
+
+    [Fact]
     public void Defaults_match_the_options_record()
     {
         var commandLine = new SimCommandLine();
@@ -73,6 +93,7 @@ public sealed class CommandLineTests
 
         Assert.Equal(new SimOptions().Latency, options.Latency);
         Assert.Equal(new SimOptions().Classifier, options.Classifier);
+        Assert.Same(FaultSettings.None, options.Faults);
         Assert.Equal("127.0.0.1", options.Host);
         Assert.Equal(SimProfile.Llm, options.Profile);
         Assert.Equal(["sim-llama-3-8b"], options.ServedModelNames);
