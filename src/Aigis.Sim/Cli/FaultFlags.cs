@@ -23,7 +23,7 @@ internal sealed class FaultFlags
         "--fault-crash-after", "Exit with code 1 when the Nth model request arrives: abruptly, so that request and streams in flight are cut.", 0, 1, int.MaxValue, showDefault: false);
 
     private readonly Option<int> _streamCutAfter = SimCommandLine.Ranged(
-        "--fault-stream-cut-after", "Abort the connection of every streamed answer after N events (0: before the first).", 0, 0, int.MaxValue, showDefault: false);
+        "--fault-stream-cut-after", "Close the connection of every streamed answer after N events, without a clean end (0: before the first; [DONE] counts as one).", 0, 0, int.MaxValue, showDefault: false);
 
     private readonly Option<bool> _malformedStream = new("--fault-malformed-stream") { Description = "Send a data line that is not JSON after the first event of every streamed answer." };
 

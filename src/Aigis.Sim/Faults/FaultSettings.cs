@@ -34,7 +34,7 @@ internal sealed record FaultSettings
     [Range(1, int.MaxValue)]
     public int? CrashAfter { get; init; }
 
-    /// <summary>A streamed answer's connection is aborted after this many events (0: before the first); null never.</summary>
+    /// <summary>A streamed answer's connection is closed mid-response after this many events (0: before the first; [DONE] counts); null never.</summary>
     [Range(0, int.MaxValue)]
     public int? StreamCutAfter { get; init; }
 
