@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Aigis.Sim.Classify;
 using Aigis.Sim.Engine;
+using Aigis.Sim.Faults;
 using Microsoft.Extensions.Options;
 
 namespace Aigis.Sim;
@@ -44,9 +46,22 @@ internal sealed record SimOptions
     [Range(1, 65_536)]
     public int EmbeddingDimensions { get; init; } = 384;
 
+    /// <summary>Latency and size limit of the classifier profile.</summary>
+    [ValidateObjectMembers]
+    public ClassifierOptions Classifier { get; init; } = new();
+
+    /// <summary>Faults in force from the start; POST /admin/faults replaces them. Default none.</summary>
+    [ValidateObjectMembers]
+    public FaultSettings Faults { get; init; } = FaultSettings.None;
+
     /// <summary>The served model names: <see cref="Models"/>, or the profile's default name.</summary>
     public IReadOnlyList<string> ServedModelNames => Models.Count > 0 ? Models : [DefaultModelName(Profile)];
 
     /// <summary>The name served when no model is given.</summary>
-    public static string DefaultModelName(SimProfile profile) => profile == SimProfile.Embed ? "sim-embed" : "sim-llama-3-8b";
+    public static string DefaultModelName(SimProfile profile) => profile switch
+    {
+        SimProfile.Embed => "sim-embed",
+        SimProfile.Classifier => "sim-vision",
+        _ => "sim-llama-3-8b",
+    };
 }

@@ -8,4 +8,7 @@ internal enum SimProfile
 
     /// <summary>An embedding model: embeddings only.</summary>
     Embed,
+
+    /// <summary>An image classifier: POST /v1/classify only.</summary>
+    Classifier,
 }

@@ -1,5 +1,6 @@
 using Aigis.Sim.Engine;
 using Aigis.Sim.Cli;
+using Aigis.Sim.Faults;
 
 namespace Aigis.Sim.Tests;
 
@@ -9,7 +10,12 @@ public sealed class CommandLineTests
     [InlineData(new string[0], "--port")]
     [InlineData(new[] { "--port", "abc" }, "--port expects a number")]
     [InlineData(new[] { "--port", "0", "--time-scale", "0" }, "--time-scale must be between")]
-    [InlineData(new[] { "--port", "0", "--profile", "chat" }, "--profile must be llm or embed")]
+    [InlineData(new[] { "--port", "0", "--profile", "chat" }, "--profile must be llm, embed or classifier")]
+    [InlineData(new[] { "--port", "0", "--max-image-size", "lots" }, "--max-image-size expects a size")]
+    [InlineData(new[] { "--port", "0", "--max-image-size", "0" }, "--max-image-size must be between")]
+    [InlineData(new[] { "--port", "0", "--fault-error-rate", "1.5" }, "--fault-error-rate must be between 0 and 1")]
+    [InlineData(new[] { "--port", "0", "--fault-error-status", "200" }, "--fault-error-status must be between 400 and 599")]
+    [InlineData(new[] { "--port", "0", "--fault-crash-after", "0" }, "--fault-crash-after must be between")]
     [InlineData(new[] { "--port", "0", "--host", "localhost.example" }, "not an IP address")]
     [InlineData(new[] { "--port", "0", "--frobnicate" }, "--frobnicate")]
     public async Task Bad_flags_exit_with_2_and_one_line(string[] args, string expected)
@@ -53,6 +59,36 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Classifier_flags_become_options()
+    {
+        var commandLine = new SimCommandLine();
+
+        var options = commandLine.Bind(commandLine.Root.Parse("--port 0 --profile classifier --classify-base-ms 20 --classify-ms-per-mib 2.5 --max-image-size 5MiB"));
+
+        Assert.Equal(SimProfile.Classifier, options.Profile);
+        Assert.Equal(["sim-vision"], options.ServedModelNames);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), options.Classifier.BaseLatency);
+        Assert.Equal(TimeSpan.FromMilliseconds(2.5), options.Classifier.LatencyPerMiB);
+        Assert.Equal(5L << 20, options.Classifier.MaxImageBytes);
+    }
+
+    [Fact]
+    public void Fault_flags_become_the_faults_in_force_at_start()
+    {
+        var commandLine = new SimCommandLine();
+
+        var options = commandLine.Bind(commandLine.Root.Parse(
+            "--port 0 --fault-error-rate 0.25 --fault-error-status 503 --fault-latency-ms 150 --fault-hang " +
+            "--fault-crash-after 10 --fault-stream-cut-after 0 --fault-malformed-stream"));
+
+        var expected = new FaultSettings
+        {
+            ErrorRate = 0.25, ErrorStatus = 503, LatencyMs = 150, Hang = true, CrashAfter = 10, StreamCutAfter = 0, MalformedStream = true,
+        };
+        Assert.Equal(expected, options.Faults);
+    }
+
+    [Fact]
     public void Defaults_match_the_options_record()
     {
         var commandLine = new SimCommandLine();
@@ -60,6 +96,8 @@ public sealed class CommandLineTests
         var options = commandLine.Bind(commandLine.Root.Parse("--port 0"));
 
         Assert.Equal(new SimOptions().Engine, options.Engine);
+        Assert.Equal(new SimOptions().Classifier, options.Classifier);
+        Assert.Same(FaultSettings.None, options.Faults);
         Assert.Equal("127.0.0.1", options.Host);
         Assert.Equal(SimProfile.Llm, options.Profile);
         Assert.Equal(["sim-llama-3-8b"], options.ServedModelNames);

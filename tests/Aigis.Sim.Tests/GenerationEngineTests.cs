@@ -51,7 +51,9 @@ public sealed class GenerationEngineTests : IAsyncDisposable
         Assert.Equal(0, _metrics.Running);
         Assert.Equal(1, _metrics.Successes);
         Assert.Equal(3, _metrics.GenerationTokens);
-        Assert.Equal(1, _metrics.TimeToFirstToken.Count);
+        var histogram = new System.Text.StringBuilder();
+        _metrics.TimeToFirstToken.WriteSamples(histogram, "ttft", "m=\"m\"");
+        Assert.Contains("ttft_count{m=\"m\"} 1", histogram.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

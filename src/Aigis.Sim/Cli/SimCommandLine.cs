@@ -13,8 +13,8 @@ internal sealed class SimCommandLine
 
     private readonly Option<int> _port = Ranged("--port", "TCP port to listen on; 0 picks a free one.", 0, 0, 65535, showDefault: false);
     private readonly Option<string> _host = new("--host") { Description = "IP address to listen on.", DefaultValueFactory = _ => _defaults.Host };
-    private readonly Option<SimProfile> _profile = new("--profile") { Description = "Which model service to simulate. [default: llm]", HelpName = "llm|embed", CustomParser = ParseProfile };
-    private readonly Option<string[]> _models = new("--model") { Description = "A served model name; repeat for several. Default: sim-llama-3-8b (llm) or sim-embed (embed).", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<SimProfile> _profile = new("--profile") { Description = "Which model service to simulate: llm (chat, completions, embeddings), embed (embeddings) or classifier (POST /v1/classify). [default: llm]", HelpName = "llm|embed|classifier", CustomParser = ParseProfile };
+    private readonly Option<string[]> _models = new("--model") { Description = "A served model name; repeat for several. Default: sim-llama-3-8b (llm), sim-embed (embed) or sim-vision (classifier).", AllowMultipleArgumentsPerToken = true };
     private readonly Option<long> _seed = new("--seed") { Description = "Seed of generated outputs.", DefaultValueFactory = _ => _defaults.Seed };
     private readonly Option<double> _timeScale = Ranged("--time-scale", "Divides every simulated delay; 10 runs ten times faster.", _defaults.TimeScale, 0.001, 1_000_000);
     private readonly Option<double> _stepOverhead = Ranged("--step-overhead-ms", "Fixed cost of every engine step, in ms (reading the weights once).", _defaults.Engine.Cost.StepOverheadMs, 0, 10_000);
@@ -28,13 +28,17 @@ internal sealed class SimCommandLine
     private readonly Option<int> _maxTokensDefault = Ranged("--max-tokens-default", "Longest answer when a request sets no max_tokens.", _defaults.MaxTokensDefault, CompletionLength.Minimum, 1_000_000);
     private readonly Option<int> _maxModelLength = Ranged("--max-model-len", "Context window: prompt plus answer tokens.", _defaults.MaxModelLength, CompletionLength.Minimum, 10_000_000);
     private readonly Option<int> _embeddingDimensions = Ranged("--embedding-dim", "Length of embedding vectors.", _defaults.EmbeddingDimensions, 1, 65_536);
+    private readonly ClassifierFlags _classifier = new();
+    private readonly FaultFlags _faults = new();
 
     public SimCommandLine()
     {
         _port.Required = true;
-        Root = new RootCommand("aigis-sim: an OpenAI-compatible model-service simulator.");
+        Root = new RootCommand(
+            "aigis-sim: an OpenAI-compatible model-service simulator. Faults (--fault-*) touch only the model endpoints " +
+            "and can be read, replaced and cleared at run time with GET, POST and DELETE /admin/faults.");
         Option[] options = [_port, _host, _profile, _models, _seed, _timeScale, _stepOverhead, _prefill, _decode, _attention, _kvBlocks, _blockSize, _maxNumSeqs, _maxBatchedTokens, _maxTokensDefault, _maxModelLength, _embeddingDimensions];
-        foreach (var option in options)
+        foreach (var option in options.Concat(_classifier.All).Concat(_faults.All))
         {
             Root.Options.Add(option);
         }
@@ -72,11 +76,13 @@ internal sealed class SimCommandLine
             MaxTokensDefault = parse.GetValue(_maxTokensDefault),
             MaxModelLength = parse.GetValue(_maxModelLength),
             EmbeddingDimensions = parse.GetValue(_embeddingDimensions),
+            Classifier = _classifier.Bind(parse),
+            Faults = _faults.Bind(parse),
         };
     }
 
     /// <summary>A numeric option whose parse error and bounds name the flag, in one line.</summary>
-    private static Option<T> Ranged<T>(string name, string description, T defaultValue, T minimum, T maximum, bool showDefault = true)
+    internal static Option<T> Ranged<T>(string name, string description, T defaultValue, T minimum, T maximum, bool showDefault = true)
         where T : struct, INumber<T>
     {
         return new Option<T>(name)
@@ -111,8 +117,10 @@ internal sealed class SimCommandLine
                 return SimProfile.Llm;
             case "embed":
                 return SimProfile.Embed;
+            case "classifier":
+                return SimProfile.Classifier;
             default:
-                result.AddError($"--profile must be llm or embed, but was '{token}'.");
+                result.AddError($"--profile must be llm, embed or classifier, but was '{token}'.");
                 return SimProfile.Llm;
         }
     }

@@ -13,6 +13,9 @@ internal static class SimProgram
     /// <summary>Exit code when the server cannot start (address in use, permission denied).</summary>
     public const int StartFailureExitCode = 1;
 
+    /// <summary>Exit code of a crash on purpose (fault crash_after): a runtime failure, as a real crash would look to a supervisor.</summary>
+    public const int CrashExitCode = 1;
+
     /// <summary>Parses <paramref name="args"/> and serves until cancelled; returns the process exit code.</summary>
     /// <remarks>Once listening, writes exactly one line to <paramref name="output"/>: <c>aigis-sim listening on http://HOST:PORT</c>.</remarks>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -44,7 +47,7 @@ internal static class SimProgram
         RunningSimServer server;
         try
         {
-            server = await SimServer.StartAsync(options, signals.Token);
+            server = await SimServer.StartAsync(options, signals.Token, exitProcess: reason => Crash(error, reason));
         }
         catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {
@@ -66,6 +69,14 @@ internal static class SimProgram
         }
 
         return 0;
+    }
+
+    /// <summary>Says why in one line, then exits at once: no graceful shutdown, so streams in flight are cut.</summary>
+    private static void Crash(TextWriter error, string reason)
+    {
+        error.WriteLine($"aigis-sim: crashed on purpose: {reason}.");
+        error.Flush();
+        Environment.Exit(CrashExitCode);
     }
 
     /// <summary>Writes every problem on one line, so launchers and people see the whole reason at once.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using Aigis.Sim.Http.Payloads;
 using Aigis.Sim.Metrics;
 
@@ -10,13 +11,18 @@ internal sealed class ObservabilityEndpoints
 
     private readonly ServedModels _models;
     private readonly Engine.EngineLoop _engine;
+    private readonly IReadOnlyList<IMetricFamilies> _moreFamilies;
 
-    public ObservabilityEndpoints(ServedModels models, Engine.EngineLoop engine)
+    /// <param name="models">The served models, whose vLLM-named families come first.</param>
+    /// <param name="engine">The engine whose gauges and counters are exposed.</param>
+    /// <param name="moreFamilies">Families of other components (a profile's own metrics), written after.</param>
+    public ObservabilityEndpoints(ServedModels models, Engine.EngineLoop engine, IReadOnlyList<IMetricFamilies>? moreFamilies = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(engine);
         _models = models;
         _engine = engine;
+        _moreFamilies = moreFamilies ?? [];
     }
 
     public static Task HealthAsync(HttpContext context) =>
@@ -25,6 +31,18 @@ internal sealed class ObservabilityEndpoints
     public Task MetricsAsync(HttpContext context)
     {
         context.Response.ContentType = PrometheusExposition.ContentType;
-        return context.Response.WriteAsync(PrometheusExposition.Render(_models, _engine.Snapshot), context.RequestAborted);
+        var text = PrometheusExposition.Render(_models, _engine.Snapshot);
+        if (_moreFamilies.Count > 0)
+        {
+            var all = new StringBuilder(text);
+            foreach (var families in _moreFamilies)
+            {
+                families.WriteTo(all);
+            }
+
+            text = all.ToString();
+        }
+
+        return context.Response.WriteAsync(text, context.RequestAborted);
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Aigis.Sim.Faults;
 using Aigis.Sim.Http.Payloads;
 
 namespace Aigis.Sim.Http;
@@ -11,11 +12,13 @@ internal sealed class ServerSentEventWriter : IDisposable
 {
     private readonly PipeWriter _body;
     private readonly Utf8JsonWriter _json;
+    private readonly IStreamFaultFeature? _faults;
 
-    private ServerSentEventWriter(PipeWriter body)
+    private ServerSentEventWriter(PipeWriter body, IStreamFaultFeature? faults)
     {
         _body = body;
         _json = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = SimJson.Encoder });
+        _faults = faults;
     }
 
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
@@ -35,17 +38,29 @@ internal sealed class ServerSentEventWriter : IDisposable
         // Headers go out now, as a real server's do, not with the first token: a request that waits in the
         // engine's queue is visibly accepted, and a gateway can tell "queued" from "unreachable".
         await response.BodyWriter.FlushAsync(cancellationToken);
-        return new ServerSentEventWriter(response.BodyWriter);
+
+        // Set by the fault middleware only when a stream fault is in force; null otherwise.
+        return new ServerSentEventWriter(response.BodyWriter, response.HttpContext.Features.Get<IStreamFaultFeature>());
     }
 
     public async Task WriteAsync<T>(T payload, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
+        if (_faults is not null)
+        {
+            await _faults.BeforeEventAsync(_body, cancellationToken);
+        }
+
         WriteEvent(payload, typeInfo);
         await FlushAsync(cancellationToken);
     }
 
     public async Task WriteDoneAsync(CancellationToken cancellationToken)
     {
+        if (_faults is not null)
+        {
+            await _faults.BeforeEventAsync(_body, cancellationToken);
+        }
+
         _body.Write(DoneEvent);
         await FlushAsync(cancellationToken);
     }

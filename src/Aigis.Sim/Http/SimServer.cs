@@ -1,5 +1,6 @@
 using Aigis.Sim.Engine;
 using System.Net;
+using Aigis.Sim.Faults;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -13,9 +14,10 @@ internal static class SimServer
     /// <param name="options">What to simulate and where to listen.</param>
     /// <param name="cancellationToken">Abandons the start.</param>
     /// <param name="timeProvider">The clock every simulated delay waits on; the system clock by default.</param>
+    /// <param name="exitProcess">What a crash fault does after dropping every connection; by default the server stops, so an in-process host survives.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     /// <exception cref="IOException">The address could not be bound.</exception>
-    public static async Task<RunningSimServer> StartAsync(SimOptions options, CancellationToken cancellationToken, TimeProvider? timeProvider = null)
+    public static async Task<RunningSimServer> StartAsync(SimOptions options, CancellationToken cancellationToken, TimeProvider? timeProvider = null, Action<string>? exitProcess = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = SimOptionsValidation.Validate(options);
@@ -37,14 +39,15 @@ internal static class SimServer
 
         // Created by the container so that it is disposed (its loop stopped) with the server.
         builder.Services.AddSingleton(_ => new EngineLoop(options.Engine, timeProvider ?? TimeProvider.System, options.TimeScale));
+        var connections = new OpenConnections();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+            kestrel.Listen(IPAddress.Parse(options.Host), options.Port, listen => listen.Use(connections.Track));
         });
 
         var app = builder.Build();
-        SimEndpoints.Map(app, options, timeProvider ?? TimeProvider.System);
+        SimEndpoints.Map(app, options, timeProvider ?? TimeProvider.System, connections, exitProcess);
         try
         {
             await app.StartAsync(cancellationToken);

@@ -1,52 +1,54 @@
+using System.Globalization;
+using System.Text;
+
 namespace Aigis.Sim.Metrics;
 
-/// <summary>A Prometheus histogram with fixed buckets, updated lock-free.</summary>
+/// <summary>A Prometheus histogram of durations in seconds, updated without locks.</summary>
 internal sealed class LatencyHistogram
 {
-    /// <summary>vLLM's buckets for time to first token, in seconds.</summary>
-    public static readonly double[] TimeToFirstTokenBuckets =
-        [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
+    /// <summary>Upper bounds in seconds, from 5 ms to 10 s, as Prometheus client libraries default to.</summary>
+    public static IReadOnlyList<double> DefaultBounds { get; } = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
+    private readonly IReadOnlyList<double> _bounds;
+
+    // One count per bound, then one for +Inf; not cumulative: cumulating happens when rendering.
     private readonly long[] _counts;
-    private long _count;
-    private long _sumMicroseconds;
+    private long _sumTicks;
 
-    public LatencyHistogram(double[] upperBounds)
+    public LatencyHistogram(IReadOnlyList<double>? bounds = null)
     {
-        UpperBounds = upperBounds;
-        _counts = new long[upperBounds.Length];
+        _bounds = bounds ?? DefaultBounds;
+        _counts = new long[_bounds.Count + 1];
     }
 
-    public double[] UpperBounds { get; }
-
-    public long Count => Volatile.Read(ref _count);
-
-    public double SumSeconds => Volatile.Read(ref _sumMicroseconds) / 1e6;
-
-    public void Observe(double seconds)
+    public void Observe(TimeSpan duration)
     {
-        for (var i = 0; i < UpperBounds.Length; i++)
+        var seconds = duration.TotalSeconds;
+        var bucket = 0;
+        while (bucket < _bounds.Count && seconds > _bounds[bucket])
         {
-            if (seconds <= UpperBounds[i])
-            {
-                Interlocked.Increment(ref _counts[i]);
-                break;
-            }
+            bucket++;
         }
 
-        Interlocked.Add(ref _sumMicroseconds, (long)(seconds * 1e6));
-        Interlocked.Increment(ref _count);
+        Interlocked.Increment(ref _counts[bucket]);
+        Interlocked.Add(ref _sumTicks, duration.Ticks);
     }
 
-    /// <summary>Observations at or below bucket <paramref name="index"/>'s bound (Prometheus buckets are cumulative).</summary>
-    public long CumulativeCount(int index)
+    /// <summary>Writes the _bucket, _sum and _count samples of <paramref name="name"/>; <paramref name="labels"/> is e.g. <c>model_name="m"</c>.</summary>
+    public void WriteSamples(StringBuilder text, string name, string labels)
     {
-        long total = 0;
-        for (var i = 0; i <= index; i++)
+        ArgumentNullException.ThrowIfNull(text);
+        var cumulative = 0L;
+        for (var bucket = 0; bucket <= _bounds.Count; bucket++)
         {
-            total += Volatile.Read(ref _counts[i]);
+            cumulative += Volatile.Read(ref _counts[bucket]);
+            var bound = bucket < _bounds.Count ? _bounds[bucket].ToString(CultureInfo.InvariantCulture) : "+Inf";
+            text.Append(name).Append("_bucket{").Append(labels).Append(",le=\"").Append(bound).Append("\"} ")
+                .Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
-        return total;
+        var sum = TimeSpan.FromTicks(Volatile.Read(ref _sumTicks)).TotalSeconds;
+        text.Append(name).Append("_sum{").Append(labels).Append("} ").Append(sum.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        text.Append(name).Append("_count{").Append(labels).Append("} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
     }
 }

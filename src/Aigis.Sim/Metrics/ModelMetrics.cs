@@ -36,13 +36,17 @@ internal sealed class ModelMetrics
     public void RequestSucceeded() => Interlocked.Increment(ref _successes);
 
     /// <summary>Time to first token of each request, in seconds.</summary>
-    public LatencyHistogram TimeToFirstToken { get; } = new(LatencyHistogram.TimeToFirstTokenBuckets);
+    public LatencyHistogram TimeToFirstToken { get; } = new(TimeToFirstTokenBuckets);
+
+    /// <summary>vLLM's buckets for time to first token, in seconds.</summary>
+    private static IReadOnlyList<double> TimeToFirstTokenBuckets { get; } =
+        [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
 
     /// <summary>Counts a prefilled prompt and how long its first token took.</summary>
     public void PromptProcessed(int tokens, double timeToFirstTokenSeconds)
     {
         Interlocked.Add(ref _promptTokens, tokens);
-        TimeToFirstToken.Observe(timeToFirstTokenSeconds);
+        TimeToFirstToken.Observe(TimeSpan.FromSeconds(timeToFirstTokenSeconds));
     }
 
     public void TokensGenerated(int tokens) => Interlocked.Add(ref _generationTokens, tokens);

@@ -47,17 +47,7 @@ internal static class PrometheusExposition
         Header(text, name, "histogram", help);
         foreach (var model in models.All)
         {
-            var histogram = histogramOf(model);
-            var label = EscapeLabelValue(model.ModelName);
-            for (var i = 0; i < histogram.UpperBounds.Length; i++)
-            {
-                text.Append(name).Append("_bucket{model_name=\"").Append(label).Append("\",le=\"").Append(Format(histogram.UpperBounds[i])).Append("\"} ")
-                    .Append(histogram.CumulativeCount(i).ToString(CultureInfo.InvariantCulture)).Append('\n');
-            }
-
-            text.Append(name).Append("_bucket{model_name=\"").Append(label).Append("\",le=\"+Inf\"} ").Append(histogram.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            text.Append(name).Append("_sum{model_name=\"").Append(label).Append("\"} ").Append(Format(histogram.SumSeconds)).Append('\n');
-            text.Append(name).Append("_count{model_name=\"").Append(label).Append("\"} ").Append(histogram.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            histogramOf(model).WriteSamples(text, name, $"model_name=\"{EscapeLabelValue(model.ModelName)}\"");
         }
     }
 
@@ -69,7 +59,7 @@ internal static class PrometheusExposition
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string EscapeLabelValue(string value) =>
+    internal static string EscapeLabelValue(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal)
             .Replace("\"", "\\\"", StringComparison.Ordinal)
             .Replace("\n", "\\n", StringComparison.Ordinal);

@@ -14,4 +14,5 @@ namespace Aigis.Sim.Http.Payloads;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(Classification))]
 internal sealed partial class SimJsonContext : JsonSerializerContext;
