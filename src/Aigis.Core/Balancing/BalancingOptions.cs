@@ -5,6 +5,12 @@ namespace Aigis.Core.Balancing;
 /// <summary>Parameters of the balancing policies; each policy reads the ones it uses. Validated at config load.</summary>
 public sealed record BalancingOptions
 {
+    /// <summary>consistent-hash: where the key comes from, <c>header:NAME</c> or <c>body:FIELD</c>. Default <c>body:user</c> (OpenAI's end-user id).</summary>
+    public string HashKey { get; init; } = "body:user";
+
+    /// <summary>least-kv, prefix-aware: how often each instance's /metrics is scraped. Default 1s.</summary>
+    public TimeSpan ScrapeInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>consistent-hash: load bound factor c; an instance takes at most ceil(c x average) in-flight requests. Default 1.25.</summary>
     [Range(1.0, 10.0)]
     public double LoadFactor { get; init; } = 1.25;

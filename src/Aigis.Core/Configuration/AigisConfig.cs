@@ -53,6 +53,9 @@ public sealed record ServiceConfig
     /// <summary>Name of the load-balancing policy.</summary>
     public string Balancer { get; init; } = "round-robin";
 
+    /// <summary>The policy's parameters.</summary>
+    public Balancing.BalancingOptions Balancing { get; init; } = new();
+
     public RuntimeKind Runtime { get; init; } = RuntimeKind.Static;
 
     public IReadOnlyList<InstanceConfig> Instances { get; init; } = [];

@@ -44,9 +44,9 @@ public sealed class RouteTable
         {
             var old = previous?.ByName.GetValueOrDefault(service.Name);
             var instances = service.Instances.Select(i => Reuse(old, i) ?? new UpstreamInstance(service.Name, i.Id, i.Url)).ToArray();
-            var balancer = old is not null && old.Config.Balancer == service.Balancer && old.Instances.SequenceEqual(instances)
+            var balancer = old is not null && old.Config.Balancer == service.Balancer && old.Config.Balancing == service.Balancing && old.Instances.SequenceEqual(instances)
                 ? old.Balancer
-                : policies.Create(service.Balancer);
+                : policies.Create(service.Balancer, service.Balancing);
             var route = new ServiceRoute(service, instances, balancer);
             byName[service.Name] = route;
             foreach (var model in service.Models)

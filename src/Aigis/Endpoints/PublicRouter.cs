@@ -1,3 +1,5 @@
+using System.Buffers;
+using Aigis.Core.Balancing;
 using Aigis.Core.Routing;
 using Aigis.Hosting;
 using Aigis.Pipeline;
@@ -16,6 +18,9 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
 {
     private const string ServicePrefix = "/svc/";
     private static readonly string[] s_modelEndpoints = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"];
+
+    // One parsed key source per distinct spec in the config; a handful at most.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AffinityKeySource> _affinitySources = new(StringComparer.Ordinal);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -72,7 +77,18 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
             context.Request.Body = request.OpenRead();
             context.Request.ContentLength = request.Length;
             context.Request.Headers.TransferEncoding = default;
-            await forwarder.ForwardAsync(context, route);
+            var blocks = route.Config.Balancer == LoadBalancingPolicyNames.PrefixAware ? ArrayPool<ulong>.Shared.Rent(PromptPrefixBlocks.MaxBlocks) : null;
+            try
+            {
+                await forwarder.ForwardAsync(context, route, BalancingRequestFor(context, route, request.Body.Span, blocks));
+            }
+            finally
+            {
+                if (blocks is not null)
+                {
+                    ArrayPool<ulong>.Shared.Return(blocks);
+                }
+            }
         }
     }
 
@@ -100,7 +116,25 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
 
         context.Request.PathBase = context.Request.PathBase.Add(new PathString(path[..(ServicePrefix.Length + name.Length)]));
         context.Request.Path = slash < 0 ? new PathString("/") : new PathString(path[(ServicePrefix.Length + slash)..]);
-        return forwarder.ForwardAsync(context, route);
+        return forwarder.ForwardAsync(context, route, BalancingRequestFor(context, route, [], null));
+    }
+
+    /// <summary>What the service's policy needs to know: prompt prefix blocks for prefix-aware, a key for consistent-hash.</summary>
+    private BalancingRequest BalancingRequestFor(HttpContext context, ServiceRoute route, ReadOnlySpan<byte> body, ulong[]? blocks)
+    {
+        if (blocks is not null)
+        {
+            var count = PromptPrefixBlocks.Compute(body, blocks);
+            return BalancingRequest.WithPrefix(blocks.AsMemory(0, count));
+        }
+
+        if (route.Config.Balancer == LoadBalancingPolicyNames.ConsistentHash)
+        {
+            var source = _affinitySources.GetOrAdd(route.Config.Balancing.HashKey, AffinityKeySource.Parse);
+            return source.TryGetKey(context, body, out var key) ? BalancingRequest.WithKey(key) : BalancingRequest.None;
+        }
+
+        return BalancingRequest.None;
     }
 
     private static Task WriteModelsAsync(HttpContext context, RouteTable routes)

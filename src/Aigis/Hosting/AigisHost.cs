@@ -91,6 +91,7 @@ internal sealed class AigisHost : IAsyncDisposable
         });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_invokers);
+        builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
 

@@ -1,3 +1,4 @@
+using Aigis.Core.Balancing;
 using Aigis.Core.Routing;
 using Aigis.Pipeline;
 using Microsoft.AspNetCore.Connections;
@@ -11,14 +12,14 @@ namespace Aigis.Proxy;
 /// Sends a request to one instance of a service with YARP's forwarder and turns YARP's failure values
 /// into the gateway's errors. The request path and body are whatever the caller left on the context.
 /// </summary>
-internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, UpstreamInvokers invokers, ILogger<UpstreamForwarder> logger)
+internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, TimeProvider time, ILogger<UpstreamForwarder> logger)
 {
     // One request config per distinct idle timeout, so forwarding allocates none per request.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
 
-    public async Task ForwardAsync(HttpContext context, ServiceRoute route)
+    public async Task ForwardAsync(HttpContext context, ServiceRoute route, BalancingRequest request)
     {
-        var instance = route.Pick();
+        var instance = route.Pick(request);
         if (instance is null)
         {
             await GatewayErrorWriter.WriteAsync(context, GatewayError.NoInstance(route.Name));
@@ -29,9 +30,10 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
         var requestConfig = _requestConfigs.GetOrAdd(timeouts.Idle, static idle => new ForwarderRequestConfig { ActivityTimeout = idle });
         ForwarderError error;
         instance.OnRequestStarted();
+        context.Features.Set(new UpstreamAttempt(instance, time.GetTimestamp()));
         try
         {
-            error = await forwarder.SendAsync(context, instance.DestinationPrefix, invokers.Get(timeouts.Connect), requestConfig, GatewayTransformer.Instance);
+            error = await forwarder.SendAsync(context, instance.DestinationPrefix, invokers.Get(timeouts.Connect), requestConfig, transformer);
         }
         finally
         {

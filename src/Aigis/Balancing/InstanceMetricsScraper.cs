@@ -1,0 +1,112 @@
+using Aigis.Core.Balancing;
+using Aigis.Core.Metrics;
+using Aigis.Core.Routing;
+using Aigis.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Aigis.Balancing;
+
+/// <summary>
+/// Scrapes each instance's Prometheus <c>/metrics</c> on an interval, for the services whose balancer reads load
+/// (least-kv, prefix-aware), and hands the readings to the instances. A failed or slow scrape leaves the previous
+/// reading to go stale, which the policies notice and fall back from; it is never an error for requests.
+/// </summary>
+internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
+
+    // vLLM's names, with the pre-v1 name of the KV usage gauge as a fallback.
+    private const string Waiting = "vllm:num_requests_waiting";
+    private const string Running = "vllm:num_requests_running";
+    private const string KvUsage = "vllm:kv_cache_usage_perc";
+    private const string GpuCacheUsage = "vllm:gpu_cache_usage_perc";
+    private static readonly string[] s_wanted = [Waiting, Running, KvUsage, GpuCacheUsage];
+
+    private readonly GatewayState _state;
+    private readonly HttpClient _client;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public InstanceMetricsScraper(GatewayState state, TimeProvider time, ILogger logger, TimeSpan interval)
+    {
+        _state = state;
+        _time = time;
+        _logger = logger;
+        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(1) })
+        {
+            Timeout = interval < TimeSpan.FromSeconds(2) ? interval : TimeSpan.FromSeconds(2),
+        };
+        _loop = Task.Run(() => RunAsync(interval, _stop.Token));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is the expected end.
+        }
+
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>One scrape of every instance that needs it; exposed for tests.</summary>
+    internal Task ScrapeOnceAsync(CancellationToken cancellationToken)
+    {
+        var tasks = new List<Task>();
+        foreach (var route in _state.Routes.ByName.Values)
+        {
+            if (!LoadBalancingPolicyNames.UsesScrapedMetrics(route.Config.Balancer))
+            {
+                continue;
+            }
+
+            foreach (var instance in route.Instances)
+            {
+                tasks.Add(ScrapeAsync(instance, cancellationToken));
+            }
+        }
+
+        return Task.WhenAll(tasks);
+    }
+
+    private async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, _time);
+        do
+        {
+            await ScrapeOnceAsync(cancellationToken);
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    private async Task ScrapeAsync(UpstreamInstance instance, CancellationToken cancellationToken)
+    {
+        var inFlight = instance.InFlight;
+        try
+        {
+            var text = await _client.GetStringAsync(new Uri(instance.Url, "/metrics"), cancellationToken);
+            var values = PrometheusTextParser.SumByName(text, s_wanted);
+            var kv = values.TryGetValue(KvUsage, out var usage) ? usage : values.GetValueOrDefault(GpuCacheUsage);
+            instance.OnLoadScraped(new InstanceLoad(values.GetValueOrDefault(Waiting), values.GetValueOrDefault(Running), kv, _time.GetTimestamp(), inFlight));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // The reading goes stale and the policy stops trusting it; the request path is unaffected.
+            Log.ScrapeFailed(_logger, instance.ServiceName, instance.Id, e.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(60, LogLevel.Debug, "Scraping /metrics of {Service} instance {InstanceId} failed: {Reason}")]
+        public static partial void ScrapeFailed(ILogger logger, string service, string instanceId, string reason);
+    }
+}

@@ -1,0 +1,11 @@
+using Aigis.Core.Routing;
+
+namespace Aigis.Proxy;
+
+/// <summary>The instance a request was sent to and when, so the response side can time the instance.</summary>
+internal sealed class UpstreamAttempt(UpstreamInstance instance, long startedAt)
+{
+    public UpstreamInstance Instance { get; } = instance;
+
+    public long StartedAt { get; } = startedAt;
+}
