@@ -1,6 +1,7 @@
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
 using Aigis.Core.Routing;
+using Aigis.Deployers;
 
 namespace Aigis.Hosting;
 
@@ -14,7 +15,7 @@ namespace Aigis.Hosting;
 /// change rebuilds the table from both, so a reload never drops deployed replicas and a replica coming up never
 /// reverts a reload. <see cref="RouteTable.Build"/> carries unchanged instances over with their live state.
 /// </remarks>
-internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider, LoadBalancingPolicyFactory policies)
+internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider, LoadBalancingPolicyFactory policies) : IDeployedInstanceSink
 {
     private readonly Lock _applyLock = new();
     private readonly Dictionary<string, IReadOnlyList<InstanceConfig>> _deployed = new(StringComparer.Ordinal);
@@ -77,4 +78,6 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
             return table;
         }
     }
+
+    void IDeployedInstanceSink.SetDeployedInstances(string service, IReadOnlyList<InstanceConfig> instances) => SetDeployedInstances(service, instances);
 }
