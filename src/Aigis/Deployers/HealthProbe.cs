@@ -2,14 +2,6 @@ using System.Net.Http;
 
 namespace Aigis.Deployers;
 
-/// <summary>How a replica's wait for its first healthy answer ended.</summary>
-internal enum HealthOutcome
-{
-    Healthy,
-    TimedOut,
-    Exited,
-}
-
 /// <summary>Polls a starting replica's health path until it answers 2xx, its process exits, or its start timeout passes.</summary>
 internal sealed class HealthProbe(HttpClient client, TimeSpan pollInterval, TimeProvider timeProvider)
 {

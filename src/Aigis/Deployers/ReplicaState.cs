@@ -24,18 +24,3 @@ internal enum ReplicaState
     /// <summary>Supervising it failed unexpectedly (a bug in aigis, logged); it is not restarted.</summary>
     Failed,
 }
-
-/// <summary>The names replica states are shown with, on the console and in the admin API.</summary>
-internal static class ReplicaStateNames
-{
-    public static string Of(ReplicaState state) => state switch
-    {
-        ReplicaState.Starting => "starting",
-        ReplicaState.Healthy => "healthy",
-        ReplicaState.BackingOff => "backing-off",
-        ReplicaState.CrashLoop => "crash-loop",
-        ReplicaState.Stopping => "stopping",
-        ReplicaState.Stopped => "stopped",
-        _ => "failed",
-    };
-}

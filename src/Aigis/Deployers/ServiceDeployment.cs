@@ -1,4 +1,5 @@
 using Aigis.Core.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Aigis.Deployers;
 
@@ -12,7 +13,7 @@ namespace Aigis.Deployers;
 /// beside the old, and takes its slot once it is healthy (or has failed its first start: it then retries with
 /// backoff, as the config now says it should run; rolling back a bad change is the rollouts' job).
 /// </remarks>
-internal sealed class ServiceDeployment(string service, ReplicaEnvironment environment, IDeployedInstanceSink sink)
+internal sealed partial class ServiceDeployment(string service, ReplicaEnvironment environment, IDeployedInstanceSink sink)
 {
     private readonly Lock _lock = new();
     private readonly List<ProcessReplica> _replicas = [];
@@ -41,10 +42,12 @@ internal sealed class ServiceDeployment(string service, ReplicaEnvironment envir
 
         if (_config is null || _config.SameTemplateAs(next))
         {
+            Log.Scaling(environment.Logger, service, _replicas.Count, next.Replicas);
             await ScaleAsync(next, cancellationToken);
         }
         else
         {
+            Log.Replacing(environment.Logger, service, next.Replicas);
             await ReplaceAsync(next, cancellationToken);
         }
 
@@ -149,5 +152,14 @@ internal sealed class ServiceDeployment(string service, ReplicaEnvironment envir
 
             sink.SetDeployedInstances(service, instances);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(121, LogLevel.Information, "Service {Service}: {From} -> {To} replicas")]
+        public static partial void Scaling(ILogger logger, string service, int from, int to);
+
+        [LoggerMessage(122, LogLevel.Information, "Service {Service}: its process section changed; replacing its {Replicas} replicas one at a time")]
+        public static partial void Replacing(ILogger logger, string service, int replicas);
     }
 }

@@ -86,9 +86,17 @@ internal sealed class AigisHost : IAsyncDisposable
     {
         State.IsReady = false;
         _watcher?.Dispose();
-        await _public.StopAsync(cancellationToken);
-        await _deployer.StopAsync();
-        await WaitForReconcilesAsync();
+        try
+        {
+            await _public.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            // Whatever happened to the drain, the replicas are stopped before aigis goes.
+            await _deployer.StopAsync();
+            await WaitForReconcilesAsync();
+        }
+
         await _admin.StopAsync(cancellationToken);
     }
 

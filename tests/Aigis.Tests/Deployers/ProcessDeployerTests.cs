@@ -140,13 +140,18 @@ public sealed class ProcessDeployerTests
     [Fact]
     public async Task Reload_that_lowers_the_replica_count_stops_only_the_extra_replicas()
     {
-        await using var gateway = await StartAsync(Chat(replicas: 3));
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        await using var gateway = await StartAsync(Chat(replicas: 3), loggerFactory);
         var before = gateway.Replicas;
 
         var outcome = await gateway.RewriteConfigAsync(Chat(replicas: 2));
         await Eventually.TrueAsync(() => gateway.Replicas.Count == 2 && !OsProcess.IsAlive(before[2].ProcessId!.Value), s_timeout, () => string.Join("; ", gateway.Replicas));
 
         Assert.True(outcome.Applied);
+
+        // Stopped by its supervisor on the closed pipe, not by aigis's last-resort kill: no other process holds that pipe open.
+        Assert.DoesNotContain(logs.Entries, e => e.EventId.Id == 112);
         Assert.Equal(before.Take(2).Select(r => r.ProcessId), gateway.Replicas.Select(r => r.ProcessId));
         Assert.Equal(2, gateway.Host.State.Routes.ByName["chat"].Instances.Length);
         Assert.False(await OsProcess.AcceptsConnectionsAsync(before[2].Url!.Port));
