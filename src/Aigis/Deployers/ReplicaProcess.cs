@@ -71,19 +71,26 @@ internal sealed partial class ReplicaProcess : IAsyncDisposable
     /// </summary>
     public async Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1 || _exited.Task.IsCompleted)
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             await _exited.Task;
             return;
         }
 
+        // Even when the supervisor has exited: if it was killed, its reader still holds the pipe and the command
+        // may still run, and the end-of-file is what stops them.
         try
         {
             _process.StandardInput.Close();
         }
         catch (IOException)
         {
-            // The supervisor is already gone and its end of the pipe with it.
+            // Nobody reads the pipe any more: everything that could be stopped through it is gone.
+        }
+
+        if (_exited.Task.IsCompleted)
+        {
+            return;
         }
 
         try

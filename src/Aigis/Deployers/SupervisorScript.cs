@@ -32,9 +32,12 @@ namespace Aigis.Deployers;
 /// aigis; at end-of-file it sends SIGTERM to the group, polls for up to the grace period, then sends SIGKILL.
 /// SIGTERM sent to the script itself (by an operator or a service manager) runs the same sequence. The script
 /// ignores SIGINT and SIGHUP, set after the command has started so the command keeps its own handlers: aigis
-/// gets those and stops its replicas in order. When the command exits by itself, the script kills whatever is
-/// left of its group, ends the reader, and exits with the command's status, which aigis reads as the replica's.
-/// The first line the script prints is the command's pid, so aigis can report and signal the real process.
+/// gets those and stops its replicas in order; it also ignores SIGPIPE, so that announcing the pid to an aigis
+/// that has just died cannot kill it. The reader is in place before the script prints anything. When the
+/// command exits by itself, the script kills whatever is left of its group, ends the reader, and exits with the
+/// command's status, which aigis reads as the replica's. The line the script prints is the command's pid, so
+/// aigis can report and signal the real process. If the script itself is killed, the reader outlives it, and
+/// aigis closes the pipe of every supervisor that exits, so the command is stopped then.
 /// </para>
 /// <para>
 /// Limits: a process that leaves the group on purpose (calls <c>setsid</c> itself, as daemons do) escapes it;
@@ -53,8 +56,7 @@ internal static class SupervisorScript
         exec 3<&0 </dev/null
         setsid "$@" 3<&- &
         child=$!
-        echo "aigis-supervisor: command pid $child"
-        trap '' INT HUP
+        trap '' INT HUP PIPE
         stop_group() {
           kill -TERM "-$child" 2>/dev/null || return 0
           n=0
@@ -67,6 +69,7 @@ internal static class SupervisorScript
         reader=$!
         exec 3<&-
         trap '(stop_group) >/dev/null 2>&1 &' TERM
+        echo "aigis-supervisor: command pid $child"
         while :; do
           wait "$child"; status=$?
           kill -0 "$child" 2>/dev/null || break

@@ -67,6 +67,20 @@ public sealed class SupervisorTests
     }
 
     [Fact]
+    public async Task A_command_whose_supervisor_was_killed_is_stopped_when_the_replica_is_disposed()
+    {
+        var replica = Start("exec sleep 300");
+        var command = await replica.CommandPid.WaitAsync(s_timeout);
+
+        OsProcess.Kill(replica.SupervisorPid);
+        Assert.Equal(128 + 9, await replica.Exited.WaitAsync(s_timeout));
+        Assert.True(OsProcess.IsAlive(command));
+        await replica.DisposeAsync();
+
+        await OsProcess.AllGoneAsync([command], [], s_timeout);
+    }
+
+    [Fact]
     public async Task Arguments_reach_the_command_verbatim_never_through_the_shell()
     {
         var outFile = Path.Combine(Directory.CreateTempSubdirectory("aigis-supervisor-").FullName, "args");
