@@ -38,6 +38,9 @@ public enum RuntimeKind
 {
     /// <summary>Instances someone else runs; Aigis only routes to them.</summary>
     Static,
+
+    /// <summary>Replicas Aigis runs as local child processes, supervised and restarted; see <see cref="ProcessConfig"/>.</summary>
+    Process,
 }
 
 /// <summary>One model service behind the gateway.</summary>
@@ -58,7 +61,14 @@ public sealed record ServiceConfig
 
     public RuntimeKind Runtime { get; init; } = RuntimeKind.Static;
 
+    /// <summary>
+    /// The instances of a <see cref="RuntimeKind.Static"/> service. Empty for other runtimes: their deployer
+    /// publishes the replicas it runs instead.
+    /// </summary>
     public IReadOnlyList<InstanceConfig> Instances { get; init; } = [];
+
+    /// <summary>How to run the replicas of a <see cref="RuntimeKind.Process"/> service; null for other runtimes.</summary>
+    public ProcessConfig? Process { get; init; }
 
     public TimeoutsConfig Timeouts { get; init; } = new();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -45,19 +46,41 @@ public static class ConfigWriter
         }
 
         node.Add("balancer", Plain(service.Balancer));
-        node.Add("runtime", Plain("static"));
+        node.Add("runtime", Plain(service.Runtime == RuntimeKind.Process ? "process" : "static"));
         node.Add("timeouts", new YamlMappingNode
         {
             { "connect", Plain(DurationParser.Format(service.Timeouts.Connect)) },
             { "idle", Plain(DurationParser.Format(service.Timeouts.Idle)) },
         });
-        node.Add("instances", new YamlSequenceNode(service.Instances.Select(i => (YamlNode)new YamlMappingNode
+        if (service.Process is { } process)
         {
-            { "id", Quoted(i.Id) },
-            { "url", Plain(i.Url.OriginalString) },
-        })));
+            node.Add("process", Process(process));
+        }
+        else
+        {
+            node.Add("instances", new YamlSequenceNode(service.Instances.Select(i => (YamlNode)new YamlMappingNode
+            {
+                { "id", Quoted(i.Id) },
+                { "url", Plain(i.Url.OriginalString) },
+            })));
+        }
+
         return node;
     }
+
+    private static YamlMappingNode Process(ProcessConfig process) => new()
+    {
+        { "command", Quoted(process.Command) },
+        { "args", new YamlSequenceNode(process.Args.Select(a => (YamlNode)Quoted(a))) },
+        { "replicas", Plain(process.Replicas.ToString(CultureInfo.InvariantCulture)) },
+        { "healthPath", Quoted(process.HealthPath) },
+        { "startTimeout", Plain(DurationParser.Format(process.StartTimeout)) },
+        {
+            "env", new YamlMappingNode(process.Env
+                .OrderBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(pair => new KeyValuePair<YamlNode, YamlNode>(Plain(pair.Key), Quoted(pair.Value))))
+        },
+    };
 
     private static YamlScalarNode Plain(string value) => new(value);
 

@@ -36,14 +36,23 @@ public sealed class RouteTable
     /// are carried over from <paramref name="previous"/> with their live state; balancers of services whose
     /// policy and instance list are unchanged are kept too, so round-robin does not restart at every reload.
     /// </summary>
-    public static RouteTable Build(AigisConfig config, RouteTable? previous, LoadBalancingPolicyFactory policies, DateTimeOffset loadedAt)
+    /// <param name="deployed">
+    /// The instances deployers run, by service name. A <see cref="RuntimeKind.Static"/> service routes to the
+    /// instances its config lists; any other service to its deployed ones (none until its deployer publishes).
+    /// </param>
+    public static RouteTable Build(
+        AigisConfig config, RouteTable? previous, LoadBalancingPolicyFactory policies, DateTimeOffset loadedAt,
+        IReadOnlyDictionary<string, IReadOnlyList<InstanceConfig>>? deployed = null)
     {
         var byName = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
         var byModel = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
         foreach (var service in config.Services)
         {
             var old = previous?.ByName.GetValueOrDefault(service.Name);
-            var instances = service.Instances.Select(i => Reuse(old, i) ?? new UpstreamInstance(service.Name, i.Id, i.Url)).ToArray();
+            var configured = service.Runtime == RuntimeKind.Static
+                ? service.Instances
+                : deployed?.GetValueOrDefault(service.Name) ?? [];
+            var instances = configured.Select(i => Reuse(old, i) ?? new UpstreamInstance(service.Name, i.Id, i.Url)).ToArray();
             var balancer = old is not null && old.Config.Balancer == service.Balancer && old.Config.Balancing == service.Balancing && old.Instances.SequenceEqual(instances)
                 ? old.Balancer
                 : policies.Create(service.Balancer, service.Balancing);

@@ -34,8 +34,9 @@ internal static class AigisCli
             Output = output,
             Error = error,
 
-            // Leave time for a graceful drain after Ctrl-C or SIGTERM before the process is torn down.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(35),
+            // Leave time for a graceful drain (30s) and the replicas' stop (10s grace) after Ctrl-C or SIGTERM
+            // before the process is torn down; replicas' supervisors stop them even then, when their pipe closes.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(45),
         };
         return await parse.InvokeAsync(invocation);
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Aigis.Core.Configuration;
 using Aigis.Demo;
+using Aigis.Deployers;
 using Aigis.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -40,24 +41,21 @@ internal static class UpCommand
         IEnumerable<ConfigOverride> Overrides() => [.. ConfigOverride.FromProcessEnvironment(), .. flagOverrides];
 
         using var loggerFactory = ConsoleLogging.Create(logLevel);
-        EmbeddedDemo? demo = null;
         if (configPath is null)
         {
             try
             {
-                demo = await EmbeddedDemo.StartAsync(Path.GetFullPath(".aigis"), loggerFactory.CreateLogger("Aigis.Demo"), cancellation);
+                configPath = EmbeddedDemo.WriteConfig(Path.GetFullPath(".aigis"));
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                error.WriteLine($"aigis up: the embedded demo could not start: {e.Message}");
+                error.WriteLine($"aigis up: cannot write the embedded demo's config: {e.Message}");
                 return ExitCodes.RuntimeFailure;
             }
 
-            configPath = demo.ConfigPath;
-            output.WriteLine($"demo: {demo.Processes.Count} simulated model instances (aigis-sim); config written to {configPath}");
+            output.WriteLine($"demo: {EmbeddedDemo.ReplicaCount} simulated model replicas (aigis-sim) run as local processes; config written to {configPath}");
         }
 
-        await using var demoFleet = demo;
         var loaded = ConfigLoader.LoadFile(configPath, Overrides());
         if (!loaded.IsValid)
         {
@@ -82,6 +80,18 @@ internal static class UpCommand
             error.WriteLine($"aigis up: cannot listen: {e.Message}");
             return ExitCodes.RuntimeFailure;
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Ctrl-C or SIGTERM while the replicas were starting: stop what did start.
+            output.WriteLine("aigis: stopped while starting");
+            await host.StopAsync(CancellationToken.None);
+            return ExitCodes.Success;
+        }
+
+        foreach (var replica in host.Deployer.Replicas)
+        {
+            output.WriteLine(Describe(replica));
+        }
 
         output.WriteLine($"aigis {AigisCli.Version} gateway listening on {host.PublicUrl}");
         output.WriteLine($"aigis admin listening on {host.AdminUrl}");
@@ -101,5 +111,14 @@ internal static class UpCommand
         using var drain = new CancellationTokenSource(options.ShutdownTimeout);
         await host.StopAsync(drain.Token);
         return ExitCodes.Success;
+    }
+
+    /// <summary>One line per replica at start: where it listens and its pid, or why it is not healthy.</summary>
+    private static string Describe(ReplicaStatus replica)
+    {
+        var state = ReplicaStateNames.Of(replica.State);
+        return replica is { State: ReplicaState.Healthy, Url: { } url, ProcessId: { } pid }
+            ? $"replica {replica.Name} {state} at {url} (pid {pid})"
+            : $"replica {replica.Name} {state}: {replica.LastFailure ?? "no health answer yet"}";
     }
 }

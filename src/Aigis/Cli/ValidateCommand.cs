@@ -32,7 +32,9 @@ internal static class ValidateCommand
             }
 
             var config = result.Config!;
-            output.WriteLine($"{path}: valid ({config.Services.Count} service{(config.Services.Count == 1 ? "" : "s")}, {config.Services.Sum(s => s.Instances.Count)} instances, {config.Services.Sum(s => s.Models.Count)} models)");
+            var replicas = config.Services.Sum(s => s.Process?.Replicas ?? 0);
+            var replicaText = replicas > 0 ? $", {replicas} process replicas" : "";
+            output.WriteLine($"{path}: valid ({config.Services.Count} service{(config.Services.Count == 1 ? "" : "s")}, {config.Services.Sum(s => s.Instances.Count)} instances{replicaText}, {config.Services.Sum(s => s.Models.Count)} models)");
             return ExitCodes.Success;
         });
         return command;

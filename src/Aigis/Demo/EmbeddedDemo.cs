@@ -1,86 +1,66 @@
-using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
 
 namespace Aigis.Demo;
 
 /// <summary>
-/// The fleet <c>aigis up</c> runs when given no config: simulated model services as local child processes,
-/// and a config file for them under the data directory, so the demo is an ordinary config (hot reload included).
+/// The fleet <c>aigis up</c> runs when given no config: simulated model services, run by the process deployer
+/// from an ordinary config file written under the data directory (so hot reload works on it too).
 /// </summary>
-/// <remarks>
-/// This launcher starts and stops the simulators; supervising them (restart with backoff, health) is the
-/// process deployer's job, which replaces this class when it arrives.
-/// </remarks>
-internal sealed class EmbeddedDemo : IAsyncDisposable
+internal static class EmbeddedDemo
 {
     public const string ChatModel = "sim-llama-3-8b";
     public const string EmbeddingModel = "sim-embed";
+    public const string VisionModel = "sim-vision";
 
-    private readonly List<SimProcess> _processes;
+    /// <summary>The demo's services, in the order they appear in the file.</summary>
+    private static readonly DemoService[] s_services =
+    [
+        new("chat", "llm chat and completions; prefix-aware balancing reuses each replica's prompt cache", Kind: "llm", Profile: "llm", Model: ChatModel, Replicas: 3, SeedPerReplica: true, Balancer: "prefix-aware"),
+        new("embed", "embeddings", Kind: "llm", Profile: "embed", Model: EmbeddingModel, Replicas: 2, SeedPerReplica: false, Balancer: "least-requests"),
+        new("vision", "an image classifier, reached at /svc/vision/v1/classify", Kind: "http", Profile: "classifier", Model: VisionModel, Replicas: 2, SeedPerReplica: false, Balancer: "least-requests"),
+    ];
 
-    private EmbeddedDemo(List<SimProcess> processes, string configPath)
-    {
-        _processes = processes;
-        ConfigPath = configPath;
-    }
+    /// <summary>The number of replicas the demo runs, over every service.</summary>
+    public static int ReplicaCount => s_services.Sum(s => s.Replicas);
 
-    public string ConfigPath { get; }
-
-    public IReadOnlyList<SimProcess> Processes => _processes;
-
-    public static async Task<EmbeddedDemo> StartAsync(string dataDirectory, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Writes the demo config to <c>demo.yaml</c> in <paramref name="dataDirectory"/> and returns its path.</summary>
+    public static string WriteConfig(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
-        var processes = new List<SimProcess>();
-        try
-        {
-            var readyTimeout = TimeSpan.FromSeconds(30);
-            for (var i = 1; i <= 2; i++)
-            {
-                processes.Add(await SimProcess.StartAsync($"chat-{i}", ["--port", "0", "--profile", "llm", "--model", ChatModel, "--seed", i.ToString(CultureInfo.InvariantCulture)], logger, readyTimeout, cancellationToken));
-            }
-
-            processes.Add(await SimProcess.StartAsync("embed-1", ["--port", "0", "--profile", "embed", "--model", EmbeddingModel], logger, readyTimeout, cancellationToken));
-        }
-        catch
-        {
-            foreach (var process in processes)
-            {
-                await process.DisposeAsync();
-            }
-
-            throw;
-        }
-
-        var configPath = Path.Combine(dataDirectory, "demo.yaml");
-        await File.WriteAllTextAsync(configPath, Render(processes), cancellationToken);
-        return new EmbeddedDemo(processes, configPath);
+        var path = Path.Combine(dataDirectory, "demo.yaml");
+        File.WriteAllText(path, Render());
+        return path;
     }
 
-    public async ValueTask DisposeAsync()
+    public static string Render()
     {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-    }
-
-    private static string Render(IReadOnlyList<SimProcess> processes)
-    {
-        string Instances(string prefix) => string.Join(", ", processes.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(p => $"{{id: {p.Name}, url: \"{p.Url}\"}}"));
         var text = new StringBuilder();
         text.AppendLine("# Written by `aigis up` for the embedded demo; rewritten at every start.");
-        text.AppendLine("# The instances are aigis-sim processes started on free ports. Edits apply live.");
+        text.AppendLine("# Each service runs as aigis-sim processes that aigis supervises (runtime: process): started on free");
+        text.AppendLine("# loopback ports, health-checked before they take traffic, restarted when they exit, stopped with aigis.");
+        text.AppendLine("# Edits apply live: change `replicas` or `args` and save.");
         text.AppendLine("services:");
-        text.AppendLine("  - name: chat");
-        text.AppendLine("    kind: llm");
-        text.AppendLine($"    models: [{ChatModel}]");
-        text.AppendLine($"    instances: [{Instances("chat-")}]");
-        text.AppendLine("  - name: embed");
-        text.AppendLine("    kind: llm");
-        text.AppendLine($"    models: [{EmbeddingModel}]");
-        text.AppendLine($"    instances: [{Instances("embed-")}]");
+        foreach (var service in s_services)
+        {
+            text.AppendLine($"  # {service.Description}");
+            text.AppendLine($"  - name: {service.Name}");
+            text.AppendLine($"    kind: {service.Kind}");
+            if (service.Kind == "llm")
+            {
+                text.AppendLine($"    models: [{service.Model}]");
+            }
+
+            text.AppendLine($"    balancer: {service.Balancer}");
+            text.AppendLine("    runtime: process");
+            text.AppendLine("    process:");
+            text.AppendLine("      command: aigis-sim");
+            var seed = service.SeedPerReplica ? ", --seed, \"{replica}\"" : "";
+            text.AppendLine($"      args: [--port, \"{{port}}\", --profile, {service.Profile}, --model, {service.Model}{seed}]");
+            text.AppendLine($"      replicas: {service.Replicas}");
+        }
+
         return text.ToString();
     }
+
+    private sealed record DemoService(string Name, string Description, string Kind, string Profile, string Model, int Replicas, bool SeedPerReplica, string Balancer);
 }

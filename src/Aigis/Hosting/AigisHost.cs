@@ -1,5 +1,6 @@
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
+using Aigis.Deployers;
 using Aigis.Endpoints;
 using Aigis.Pipeline;
 using Aigis.Proxy;
@@ -17,7 +18,7 @@ namespace Aigis.Hosting;
 /// <summary>
 /// The running gateway: a public listener (model APIs only) and an admin listener, as two separate
 /// Kestrel applications so no admin route can ever be reached from the public side. They share one
-/// <see cref="GatewayState"/>.
+/// <see cref="GatewayState"/>, into which the process deployer publishes the replicas it runs.
 /// </summary>
 internal sealed class AigisHost : IAsyncDisposable
 {
@@ -25,6 +26,8 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly AigisHostOptions _options;
     private readonly UpstreamInvokers _invokers = new();
+    private readonly ProcessDeployer _deployer;
+    private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
@@ -32,11 +35,16 @@ internal sealed class AigisHost : IAsyncDisposable
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
+        State.ConfigApplied += OnConfigApplied;
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
 
     public GatewayState State { get; }
+
+    /// <summary>The replicas of <c>runtime: process</c> services.</summary>
+    public IDeployer Deployer => _deployer;
 
     /// <summary>The bound public URL (with the real port when the config asked for port 0).</summary>
     public Uri PublicUrl { get; private set; } = null!;
@@ -48,12 +56,19 @@ internal sealed class AigisHost : IAsyncDisposable
 
     public static AigisHost Create(AigisConfig config, AigisHostOptions options) => new(config, options);
 
+    /// <summary>
+    /// Binds both listeners, then starts the replicas of process services and waits until each has passed its
+    /// first health check or failed its first start; only then does the gateway report ready.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _admin.StartAsync(cancellationToken);
         AdminUrl = BoundUrl(_admin);
         await _public.StartAsync(cancellationToken);
         PublicUrl = BoundUrl(_public);
+
+        // Listeners first: a taken port fails the start before any replica is launched for nothing.
+        await _deployer.ReconcileAsync(State.Config, cancellationToken);
         if (_options.ConfigPath is { } path)
         {
             _watcher = new ConfigFileWatcher(path, _options.Overrides, State, _options.TimeProvider,
@@ -63,21 +78,71 @@ internal sealed class AigisHost : IAsyncDisposable
         State.IsReady = true;
     }
 
-    /// <summary>Stops taking new requests, lets in-flight ones finish up to the shutdown timeout, then stops.</summary>
+    /// <summary>
+    /// Stops taking new requests, lets in-flight ones finish up to the shutdown timeout, then stops the replicas
+    /// (after the requests they were serving) and the admin listener.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         State.IsReady = false;
         _watcher?.Dispose();
-        await _public.StopAsync(cancellationToken);
+        try
+        {
+            await _public.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            // Whatever happened to the drain, the replicas are stopped before aigis goes.
+            await _deployer.StopAsync();
+            await WaitForReconcilesAsync();
+        }
+
         await _admin.StopAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
+        State.ConfigApplied -= OnConfigApplied;
         _watcher?.Dispose();
         await _public.DisposeAsync();
+        await _deployer.DisposeAsync();
+        await WaitForReconcilesAsync();
         await _admin.DisposeAsync();
         _invokers.Dispose();
+    }
+
+    /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
+    private void OnConfigApplied(AigisConfig config)
+    {
+        lock (_reconciles)
+        {
+            _reconciles.RemoveAll(t => t.IsCompleted);
+            // Off the watcher's thread: starting processes is not the watcher's work to wait for.
+            _reconciles.Add(Task.Run(() => ReconcileAfterReloadAsync(config)));
+        }
+    }
+
+    private async Task ReconcileAfterReloadAsync(AigisConfig config)
+    {
+        try
+        {
+            await _deployer.ReconcileAsync(config, CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the deployer stops every replica anyway.
+        }
+    }
+
+    private async Task WaitForReconcilesAsync()
+    {
+        Task[] pending;
+        lock (_reconciles)
+        {
+            pending = [.. _reconciles];
+        }
+
+        await Task.WhenAll(pending);
     }
 
     private WebApplication BuildPublic(AigisConfig config, ILoggerFactory loggerFactory)

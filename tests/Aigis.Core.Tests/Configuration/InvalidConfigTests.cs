@@ -328,6 +328,167 @@ public sealed class InvalidConfigTests
             3, 1, "the config must be one YAML document"
         },
         {
+            "runtime process without a process section",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            """,
+            3, 14, "services[chat]: runtime: process needs a 'process' section"
+        },
+        {
+            "process section without a command",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      args: [--port, "{port}"]
+            """,
+            5, 7, "services[chat].process: a process needs a 'command'"
+        },
+        {
+            "unknown process key with suggestion",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      command: aigis-sim
+            |      args: [--port, "{port}"]
+            |      replica: 3
+            """,
+            7, 7, "unknown key 'replica' in services[chat].process; did you mean 'replicas'?"
+        },
+        {
+            "replicas out of range",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process: {command: aigis-sim, args: [--port, "{port}"], replicas: 65}
+            """,
+            4, 71, "services[chat].process.replicas must be between 1 and 64, not 65"
+        },
+        {
+            "zero replicas",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      command: aigis-sim
+            |      args: [--port, "{port}"]
+            |      replicas: 0
+            """,
+            7, 17, "services[chat].process.replicas must be between 1 and 64, not 0"
+        },
+        {
+            "instances together with runtime process",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process: {command: aigis-sim, args: [--port, "{port}"]}
+            |    instances: [http://127.0.0.1:9000]
+            """,
+            5, 5, "services[chat]: 'instances' cannot be combined with runtime: process"
+        },
+        {
+            "process section with runtime static",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: static
+            |    process: {command: aigis-sim, args: [--port, "{port}"]}
+            """,
+            4, 5, "services[chat]: 'process' applies only to runtime: process; add 'runtime: process' or remove the section"
+        },
+        {
+            "process section with the default runtime",
+            """
+            |services:
+            |  - name: chat
+            |    process: {command: aigis-sim, args: [--port, "{port}"]}
+            """,
+            3, 5, "services[chat]: 'process' applies only to runtime: process"
+        },
+        {
+            "placeholder without quotes",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      command: aigis-sim
+            |      args: [--port, {port}]
+            """,
+            6, 22, "services[chat].process.args[1]: write \"{port}\" in quotes; without them YAML reads {port} as a section"
+        },
+        {
+            "command never told its port",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      command: my-server
+            |      args: [--port, "8000"]
+            """,
+            6, 13, "services[chat].process: pass \"{port}\" to the command in 'args'"
+        },
+        {
+            "start timeout out of range",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      command: aigis-sim
+            |      args: [--port, "{port}"]
+            |      startTimeout: 20m
+            """,
+            7, 21, "services[chat].process.startTimeout must be between 1s and 10m, not 20m"
+        },
+        {
+            "health path without a slash",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      command: aigis-sim
+            |      args: [--port, "{port}"]
+            |      healthPath: health
+            """,
+            7, 19, "services[chat].process.healthPath: 'health' is not a path; write it as /health"
+        },
+        {
+            "environment variable with a bad name",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      command: aigis-sim
+            |      args: [--port, "{port}"]
+            |      env: {MODEL-DIR: /models}
+            """,
+            7, 13, "services[chat].process.env: 'MODEL-DIR' is not a variable name"
+        },
+        {
+            "args is a single value",
+            """
+            |services:
+            |  - name: chat
+            |    runtime: process
+            |    process:
+            |      command: aigis-sim
+            |      args: --port {port}
+            """,
+            6, 13, "services[chat].process.args must be a list (e.g. [--port, \"{port}\"]), not '--port {port}'"
+        },
+        {
             "unknown timeouts key",
             """
             |services:

@@ -25,6 +25,17 @@ public sealed class ValidConfigTests
           - name: classifier
             kind: http
             instances: [http://127.0.0.1:9100]
+          - name: local
+            kind: llm
+            models: [sim-llama-3-8b]
+            runtime: process
+            process:
+              command: aigis-sim
+              args: [--port, "{port}", --seed, "{replica}", ""]
+              replicas: 3
+              healthPath: /health?deep=1
+              startTimeout: 45s
+              env: {SIM_MODE: fast, EMPTY: ""}
         """;
 
     [Fact]
@@ -54,6 +65,60 @@ public sealed class ValidConfigTests
         Assert.Empty(classifier.Models);
         Assert.Equal("round-robin", classifier.Balancer);
         Assert.Equal(TimeoutsConfig.DefaultConnect, classifier.Timeouts.Connect);
+        Assert.Equal(RuntimeKind.Static, classifier.Runtime);
+        Assert.Null(classifier.Process);
+
+        var local = config.Services[2];
+        Assert.Equal(RuntimeKind.Process, local.Runtime);
+        Assert.Empty(local.Instances);
+        var process = local.Process!;
+        Assert.Equal("aigis-sim", process.Command);
+        Assert.Equal(["--port", "{port}", "--seed", "{replica}", ""], process.Args);
+        Assert.Equal(3, process.Replicas);
+        Assert.Equal("/health?deep=1", process.HealthPath);
+        Assert.Equal(TimeSpan.FromSeconds(45), process.StartTimeout);
+        Assert.Equal("fast", process.Env["SIM_MODE"]);
+        Assert.Equal("", process.Env["EMPTY"]);
+    }
+
+    [Fact]
+    public void Process_section_defaults()
+    {
+        var result = ConfigLoader.LoadText("""
+            services:
+              - {name: chat, runtime: process, process: {command: /opt/server, args: [--port, "{port}"]}}
+            """, "defaults.yaml");
+
+        Assert.Empty(result.Errors);
+        var process = result.Config!.Services[0].Process!;
+        Assert.Equal(1, process.Replicas);
+        Assert.Equal("/health", process.HealthPath);
+        Assert.Equal(TimeSpan.FromSeconds(30), process.StartTimeout);
+        Assert.Empty(process.Env);
+    }
+
+    [Fact]
+    public void Process_sections_compare_by_value()
+    {
+        var a = new ProcessConfig { Command = "x", Args = ["--port", "{port}"], Env = new Dictionary<string, string> { ["A"] = "1" } };
+        var b = new ProcessConfig { Command = "x", Args = ["--port", "{port}"], Env = new Dictionary<string, string> { ["A"] = "1" } };
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, b with { Args = ["--port", "{port}", "-v"] });
+        Assert.NotEqual(a, b with { Env = new Dictionary<string, string> { ["A"] = "2" } });
+        Assert.True(a.SameTemplateAs(b with { Replicas = 5 }));
+        Assert.False(a.SameTemplateAs(b with { Command = "y", Replicas = 5 }));
+    }
+
+    [Fact]
+    public void Environment_can_scale_a_process_service()
+    {
+        var env = ConfigOverride.FromEnvironment(new Dictionary<string, string> { ["AIGIS__SERVICES__LOCAL__PROCESS__REPLICAS"] = "5" });
+
+        var result = ConfigLoader.LoadText(FullConfig, "full.yaml", env);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(5, result.Config!.Services[2].Process!.Replicas);
     }
 
     [Fact]
@@ -70,6 +135,8 @@ public sealed class ValidConfigTests
         Assert.Equal(first.Services.Select(s => s.Name), second.Config.Services.Select(s => s.Name));
         Assert.Equal(first.Services[0].Instances, second.Config.Services[0].Instances);
         Assert.Equal(first.Services[0].Timeouts, second.Config.Services[0].Timeouts);
+        Assert.Equal(first.Services[2].Runtime, second.Config.Services[2].Runtime);
+        Assert.Equal(first.Services[2].Process, second.Config.Services[2].Process);
     }
 
     [Fact]

@@ -82,10 +82,49 @@ public sealed class RouteTableTests
         Assert.Null(route.Pick());
     }
 
-    private static RouteTable Build(string yaml, RouteTable? previous = null, LoadBalancingPolicyFactory? policies = null)
+    [Fact]
+    public void Process_services_route_to_their_deployed_instances_and_static_ones_to_their_config()
+    {
+        var deployed = new Dictionary<string, IReadOnlyList<InstanceConfig>>
+        {
+            ["local"] = [new InstanceConfig { Id = "local-0", Url = new Uri("http://127.0.0.1:41000") }],
+            ["remote"] = [new InstanceConfig { Id = "ignored", Url = new Uri("http://127.0.0.1:41001") }],
+        };
+        const string Yaml = """
+            services:
+              - {name: local, kind: llm, models: [a], runtime: process, process: {command: x, args: ["{port}"]}}
+              - {name: remote, kind: llm, models: [b], instances: ["http://127.0.0.1:2"]}
+              - {name: pending, runtime: process, process: {command: x, args: ["{port}"]}}
+            """;
+
+        var table = Build(Yaml, deployed: deployed);
+
+        Assert.Equal("local-0", Assert.Single(table.ByName["local"].Instances).Id);
+        Assert.Equal(new Uri("http://127.0.0.1:2"), Assert.Single(table.ByName["remote"].Instances).Url);
+        Assert.Empty(table.ByName["pending"].Instances);
+    }
+
+    [Fact]
+    public void Deployed_instances_keep_their_state_when_the_config_is_rebuilt()
+    {
+        var deployed = new Dictionary<string, IReadOnlyList<InstanceConfig>>
+        {
+            ["local"] = [new InstanceConfig { Id = "local-0", Url = new Uri("http://127.0.0.1:41000") }],
+        };
+        const string Yaml = "services: [{name: local, runtime: process, process: {command: x, args: [\"{port}\"]}}]";
+        var before = Build(Yaml, deployed: deployed);
+
+        var after = Build(Yaml.Replace("name: local,", "name: local, balancer: random,", StringComparison.Ordinal), before, deployed: deployed);
+
+        Assert.Same(before.ByName["local"].Instances[0], after.ByName["local"].Instances[0]);
+    }
+
+    private static RouteTable Build(
+        string yaml, RouteTable? previous = null, LoadBalancingPolicyFactory? policies = null,
+        IReadOnlyDictionary<string, IReadOnlyList<InstanceConfig>>? deployed = null)
     {
         var result = ConfigLoader.LoadText(yaml, "t.yaml");
         Assert.Empty(result.Errors);
-        return RouteTable.Build(result.Config!, previous, policies ?? new LoadBalancingPolicyFactory(), s_now);
+        return RouteTable.Build(result.Config!, previous, policies ?? new LoadBalancingPolicyFactory(), s_now, deployed);
     }
 }

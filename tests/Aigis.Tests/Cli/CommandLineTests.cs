@@ -1,11 +1,13 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Aigis.Tests.Infrastructure;
 
 namespace Aigis.Tests.Cli;
 
 /// <summary>The real executable, as a user runs it.</summary>
-public sealed class CommandLineTests
+public sealed partial class CommandLineTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
@@ -121,21 +123,51 @@ public sealed class CommandLineTests
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listen}") };
         var models = await Json.ReadAsync(await client.GetAsync("/v1/models"));
         var chat = await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"sim-llama-3-8b","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}"""));
-        var simulatorPorts = File.ReadAllText(Path.Combine(workingDirectory, ".aigis", "demo.yaml"))
-            .Split("127.0.0.1:").Skip(1).Select(part => int.Parse(part[..part.IndexOf('/', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))
-            .ToArray();
+        var embedding = await client.PostAsync("/v1/embeddings", Json.Body("""{"model":"sim-embed","input":"hi"}"""));
+        var vision = await client.PostAsync("/svc/vision/v1/classify", Json.Body("""{"model":"sim-vision","image":"aGVsbG8gd29ybGQ="}"""));
+        var replicas = StartedReplicas(aigis.Stdout);
+        var demoConfig = File.ReadAllText(Path.Combine(workingDirectory, ".aigis", "demo.yaml"));
         aigis.Terminate();
         var exitCode = await aigis.WaitForExitAsync(s_timeout);
 
         Assert.Equal(["sim-embed", "sim-llama-3-8b"], models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray());
         Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, embedding.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, vision.StatusCode);
         Assert.Equal(0, exitCode);
-        Assert.Equal(3, simulatorPorts.Length);
-        foreach (var port in simulatorPorts)
+        Assert.Contains("runtime: process", demoConfig, StringComparison.Ordinal);
+        Assert.Equal(["chat-0", "chat-1", "chat-2", "embed-0", "embed-1", "vision-0", "vision-1"], replicas.Select(r => r.Name));
+
+        // The simulators are gone with aigis: no process left, nothing listens on their ports any more.
+        await OsProcess.AllGoneAsync(replicas.Select(r => r.Pid).ToArray(), replicas.Select(r => r.Port).ToArray(), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Sigkill_of_aigis_leaves_no_replica_running()
+    {
+        var (aigis, replicas) = await StartWithReplicasAsync();
+        await using (aigis)
         {
-            // The simulators are gone with aigis: nothing listens on their ports any more.
-            using var probe = new TcpClient();
-            await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
+            OsProcess.Kill(aigis.Id);
+            await aigis.WaitForExitAsync(s_timeout);
+
+            // aigis ran no code: its replicas' supervisors saw their pipe close and stopped them.
+            await OsProcess.AllGoneAsync(replicas.Select(r => r.Pid).ToArray(), replicas.Select(r => r.Port).ToArray(), TimeSpan.FromSeconds(15));
+        }
+    }
+
+    [Fact]
+    public async Task Sigterm_of_aigis_stops_every_replica_before_it_exits()
+    {
+        var (aigis, replicas) = await StartWithReplicasAsync();
+        await using (aigis)
+        {
+            aigis.Terminate();
+            var exitCode = await aigis.WaitForExitAsync(s_timeout);
+
+            Assert.Equal(0, exitCode);
+            Assert.All(replicas, r => Assert.False(OsProcess.IsAlive(r.Pid), $"{r.Name} (pid {r.Pid}) still runs"));
+            await OsProcess.AllGoneAsync([], replicas.Select(r => r.Port).ToArray(), TimeSpan.FromSeconds(5));
         }
     }
 
@@ -164,6 +196,38 @@ public sealed class CommandLineTests
         Assert.Equal(2, exitCode);
         Assert.Contains("--listen:1:1: gateway.listen:", stderr, StringComparison.Ordinal);
     }
+
+    private static async Task<(AigisProcess Aigis, IReadOnlyList<StartedReplica> Replicas)> StartWithReplicasAsync()
+    {
+        var path = WriteTemp("""
+            services:
+              - name: chat
+                kind: llm
+                models: [sim-llama-3-8b]
+                runtime: process
+                process:
+                  command: aigis-sim
+                  args: [--port, "{port}", --seed, "{replica}"]
+                  replicas: 2
+            """);
+        var aigis = AigisProcess.Start("up", "--config", path, "--listen", $"http://127.0.0.1:{FreePort()}", "--admin", $"http://127.0.0.1:{FreePort()}");
+        await aigis.WaitForLineAsync("aigis admin listening on", s_timeout);
+        var replicas = StartedReplicas(aigis.Stdout);
+        Assert.Equal(2, replicas.Count);
+        Assert.All(replicas, r => Assert.True(OsProcess.IsAlive(r.Pid)));
+        return (aigis, replicas);
+    }
+
+    /// <summary>The replicas <c>aigis up</c> reports at start: <c>replica chat-0 healthy at http://127.0.0.1:PORT/ (pid N)</c>.</summary>
+    private static List<StartedReplica> StartedReplicas(string stdout) =>
+        ReplicaLine().Matches(stdout)
+            .Select(m => new StartedReplica(m.Groups["name"].Value, int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+
+    [GeneratedRegex(@"^replica (?<name>\S+) healthy at http://127\.0\.0\.1:(?<port>\d+)/ \(pid (?<pid>\d+)\)$", RegexOptions.Multiline)]
+    private static partial Regex ReplicaLine();
+
+    private sealed record StartedReplica(string Name, int Port, int Pid);
 
     private static string WriteTemp(string yaml)
     {

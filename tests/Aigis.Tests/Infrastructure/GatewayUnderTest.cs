@@ -1,4 +1,5 @@
 using Aigis.Core.Configuration;
+using Aigis.Deployers;
 using Aigis.Hosting;
 
 namespace Aigis.Tests.Infrastructure;
@@ -29,16 +30,33 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     internal AigisHost Host => _host;
 
+    /// <summary>The replicas of the gateway's process services.</summary>
+    internal IReadOnlyList<ReplicaStatus> Replicas => _host.Deployer.Replicas;
+
     /// <summary>Starts a gateway. <paramref name="servicesYaml"/> is the <c>services:</c> list; the gateway section binds port 0.</summary>
-    public static async Task<GatewayUnderTest> StartAsync(string servicesYaml, string gatewayExtra = "")
+    public static Task<GatewayUnderTest> StartAsync(string servicesYaml, string gatewayExtra = "") =>
+        StartAsync(servicesYaml, new AigisHostOptions(), gatewayExtra);
+
+    /// <summary>Starts a gateway with host options (deployer options, a logger factory, a clock) besides the config.</summary>
+    public static async Task<GatewayUnderTest> StartAsync(string servicesYaml, AigisHostOptions options, string gatewayExtra = "")
     {
         var directory = Directory.CreateTempSubdirectory("aigis-test-").FullName;
         var path = Path.Combine(directory, "aigis.yaml");
         await File.WriteAllTextAsync(path, Compose(servicesYaml, gatewayExtra));
         var loaded = ConfigLoader.LoadFile(path);
         Assert.True(loaded.IsValid, string.Join('\n', loaded.Errors));
-        var host = AigisHost.Create(loaded.Config!, new AigisHostOptions { ConfigPath = path, Overrides = () => [], ShutdownTimeout = TimeSpan.FromSeconds(5) });
-        await host.StartAsync(CancellationToken.None);
+        var host = AigisHost.Create(loaded.Config!, options with { ConfigPath = path, Overrides = () => [], ShutdownTimeout = TimeSpan.FromSeconds(5) });
+        try
+        {
+            await host.StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+
         return new GatewayUnderTest(host, directory, path);
     }
 

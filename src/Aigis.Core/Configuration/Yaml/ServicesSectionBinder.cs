@@ -6,7 +6,7 @@ namespace Aigis.Core.Configuration.Yaml;
 /// <summary>Binds the <c>services</c> list and checks what spans services: unique names, models owned once.</summary>
 internal static class ServicesSectionBinder
 {
-    public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "runtime", "instances", "timeouts"];
+    public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "runtime", "instances", "timeouts", "process"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -49,6 +49,10 @@ internal static class ServicesSectionBinder
         var balancer = LoadBalancingPolicyNames.RoundRobin;
         var instances = new List<InstanceConfig>();
         var timeouts = new TimeoutsConfig();
+        var runtime = RuntimeKind.Static;
+        YamlNode? runtimeNode = null;
+        var runtimeKnown = true;
+        ProcessConfig? process = null;
 
         // The name first, so that every later message can say which service it is about.
         var hasName = false;
@@ -95,11 +99,11 @@ internal static class ServicesSectionBinder
                     balancer = context.Choice(value, $"{path}.balancer", LoadBalancingPolicyNames.All) ?? balancer;
                     break;
                 case "runtime":
-                    if (context.Choice(value, $"{path}.runtime", s_runtimes) is { } runtime && runtime != "static")
-                    {
-                        context.Error(value, $"{path}.runtime: '{runtime}' is not available in this version yet; use 'static'");
-                    }
-
+                    runtimeNode = value;
+                    (runtime, runtimeKnown) = BindRuntime(value, path, context);
+                    break;
+                case "process":
+                    process = ProcessSectionBinder.Bind(value, path, context);
                     break;
                 case "instances":
                     instances = BindInstances(value, path, context);
@@ -114,6 +118,8 @@ internal static class ServicesSectionBinder
         {
             context.Error(map, $"{path}: every service needs a 'name'");
         }
+
+        CheckRuntime(map, path, context, runtime, runtimeKnown, runtimeNode);
 
         if (kind == ServiceKind.Llm && modelsNode is null && kindNode is not null)
         {
@@ -148,10 +154,59 @@ internal static class ServicesSectionBinder
             Kind = kind,
             Models = models.Select(m => m.Model).Distinct(StringComparer.Ordinal).ToArray(),
             Balancer = balancer,
-            Instances = instances,
+            Runtime = runtime,
+            Instances = runtime == RuntimeKind.Static ? instances : [],
+            Process = runtime == RuntimeKind.Process ? process : null,
             Timeouts = timeouts,
         };
     }
+
+    private static (RuntimeKind Runtime, bool Known) BindRuntime(YamlNode node, string path, ConfigReadContext context)
+    {
+        switch (context.Choice(node, $"{path}.runtime", s_runtimes))
+        {
+            case "static":
+                return (RuntimeKind.Static, true);
+            case "process":
+                return (RuntimeKind.Process, true);
+            case { } later:
+                context.Error(node, $"{path}.runtime: '{later}' is not available in this version yet; use 'static' or 'process'");
+                return (RuntimeKind.Static, false);
+            default:
+                return (RuntimeKind.Static, false);
+        }
+    }
+
+    /// <summary>A service says where its instances come from once: listed under <c>instances</c>, or run from <c>process</c>.</summary>
+    private static void CheckRuntime(YamlMappingNode map, string path, ConfigReadContext context, RuntimeKind runtime, bool runtimeKnown, YamlNode? runtimeNode)
+    {
+        if (!runtimeKnown)
+        {
+            return;
+        }
+
+        var processKey = KeyNode(map, "process", context);
+        var instancesKey = KeyNode(map, "instances", context);
+        if (runtime == RuntimeKind.Process)
+        {
+            if (processKey is null)
+            {
+                context.Error(runtimeNode!, $"{path}: runtime: process needs a 'process' section, at least {{command: ...}}, saying what each replica runs");
+            }
+
+            if (instancesKey is not null)
+            {
+                context.Error(instancesKey, $"{path}: 'instances' cannot be combined with runtime: process; the replicas it runs are the instances");
+            }
+        }
+        else if (processKey is not null)
+        {
+            context.Error(processKey, $"{path}: 'process' applies only to runtime: process; add 'runtime: process' or remove the section");
+        }
+    }
+
+    private static YamlNode? KeyNode(YamlMappingNode map, string key, ConfigReadContext context) =>
+        map.Children.Keys.FirstOrDefault(k => context.IsKey(k, key));
 
     private static List<(string, YamlNode)> BindModels(YamlNode node, string path, ConfigReadContext context)
     {
