@@ -46,6 +46,10 @@ public static class ConfigWriter
         }
 
         node.Add("balancer", Plain(service.Balancer));
+        if (service.Balancing != new Balancing.BalancingOptions())
+        {
+            node.Add("balancing", Balancing(service.Balancing));
+        }
         node.Add("runtime", Plain(service.Runtime == RuntimeKind.Process ? "process" : "static"));
         node.Add("timeouts", new YamlMappingNode
         {
@@ -81,6 +85,24 @@ public static class ConfigWriter
                 .Select(pair => new KeyValuePair<YamlNode, YamlNode>(Plain(pair.Key), Quoted(pair.Value))))
         },
     };
+
+    private static YamlMappingNode Balancing(Balancing.BalancingOptions options)
+    {
+        static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return new YamlMappingNode
+        {
+            { "hashKey", Quoted(options.HashKey) },
+            { "loadFactor", Plain(Number(options.LoadFactor)) },
+            { "virtualNodes", Plain(options.VirtualNodes.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+            { "scrapeInterval", Plain(DurationParser.Format(options.ScrapeInterval)) },
+            { "staleAfter", Plain(DurationParser.Format(options.StaleAfter)) },
+            { "prefixWeight", Plain(Number(options.PrefixWeight)) },
+            { "queueWeight", Plain(Number(options.QueueWeight)) },
+            { "kvWeight", Plain(Number(options.KvWeight)) },
+            { "overloadMargin", Plain(Number(options.OverloadMargin)) },
+            { "prefixIndexCapacity", Plain(options.PrefixIndexCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+        };
+    }
 
     private static YamlScalarNode Plain(string value) => new(value);
 

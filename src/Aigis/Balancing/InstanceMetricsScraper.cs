@@ -13,7 +13,8 @@ namespace Aigis.Balancing;
 /// </summary>
 internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often the loop looks for instances due a scrape; each service scrapes at its own interval.</summary>
+    private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
 
     // vLLM's names, with the pre-v1 name of the KV usage gauge as a fallback.
     private const string Waiting = "vllm:num_requests_waiting";
@@ -29,16 +30,21 @@ internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public InstanceMetricsScraper(GatewayState state, TimeProvider time, ILogger logger, TimeSpan interval)
+    // Per instance: when it was last scraped, and whether a scrape is running (never two at once).
+    private readonly Dictionary<UpstreamInstance, long> _lastScrape = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<UpstreamInstance> _inProgress = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _lock = new();
+
+    public InstanceMetricsScraper(GatewayState state, TimeProvider time, ILogger logger)
     {
         _state = state;
         _time = time;
         _logger = logger;
         _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(1) })
         {
-            Timeout = interval < TimeSpan.FromSeconds(2) ? interval : TimeSpan.FromSeconds(2),
+            Timeout = TimeSpan.FromSeconds(2),
         };
-        _loop = Task.Run(() => RunAsync(interval, _stop.Token));
+        _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
     public async ValueTask DisposeAsync()
@@ -57,10 +63,10 @@ internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
         _stop.Dispose();
     }
 
-    /// <summary>One scrape of every instance that needs it; exposed for tests.</summary>
-    internal Task ScrapeOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Starts a scrape of every instance whose service's interval has passed since its last one.</summary>
+    internal void ScrapeDue(CancellationToken cancellationToken)
     {
-        var tasks = new List<Task>();
+        var now = _time.GetTimestamp();
         foreach (var route in _state.Routes.ByName.Values)
         {
             if (!LoadBalancingPolicyNames.UsesScrapedMetrics(route.Config.Balancer))
@@ -70,24 +76,48 @@ internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
 
             foreach (var instance in route.Instances)
             {
-                tasks.Add(ScrapeAsync(instance, cancellationToken));
+                lock (_lock)
+                {
+                    var due = !_lastScrape.TryGetValue(instance, out var last) || _time.GetElapsedTime(last, now) >= route.Config.Balancing.ScrapeInterval;
+                    if (!due || !_inProgress.Add(instance))
+                    {
+                        continue;
+                    }
+
+                    _lastScrape[instance] = now;
+                }
+
+                _ = ScrapeAsync(instance, cancellationToken);
             }
         }
-
-        return Task.WhenAll(tasks);
     }
 
-    private async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interval, _time);
+        using var timer = new PeriodicTimer(s_tick, _time);
         do
         {
-            await ScrapeOnceAsync(cancellationToken);
+            ScrapeDue(cancellationToken);
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
     private async Task ScrapeAsync(UpstreamInstance instance, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ScrapeOneAsync(instance, cancellationToken);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _inProgress.Remove(instance);
+            }
+        }
+    }
+
+    private async Task ScrapeOneAsync(UpstreamInstance instance, CancellationToken cancellationToken)
     {
         var inFlight = instance.InFlight;
         try
@@ -97,7 +127,7 @@ internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
             var kv = values.TryGetValue(KvUsage, out var usage) ? usage : values.GetValueOrDefault(GpuCacheUsage);
             instance.OnLoadScraped(new InstanceLoad(values.GetValueOrDefault(Waiting), values.GetValueOrDefault(Running), kv, _time.GetTimestamp(), inFlight));
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when ((e is HttpRequestException || e is TaskCanceledException) && !cancellationToken.IsCancellationRequested)
         {
             // The reading goes stale and the policy stops trusting it; the request path is unaffected.
             Log.ScrapeFailed(_logger, instance.ServiceName, instance.Id, e.Message);

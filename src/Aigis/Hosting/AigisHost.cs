@@ -29,6 +29,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly ProcessDeployer _deployer;
     private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
+    private Balancing.InstanceMetricsScraper? _scraper;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -75,6 +76,7 @@ internal sealed class AigisHost : IAsyncDisposable
                 (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Config"));
         }
 
+        _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
         State.IsReady = true;
     }
 
@@ -102,6 +104,11 @@ internal sealed class AigisHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_scraper is not null)
+        {
+            await _scraper.DisposeAsync();
+        }
+
         State.ConfigApplied -= OnConfigApplied;
         _watcher?.Dispose();
         await _public.DisposeAsync();

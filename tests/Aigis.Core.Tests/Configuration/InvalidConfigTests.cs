@@ -489,6 +489,52 @@ public sealed class InvalidConfigTests
             6, 13, "services[chat].process.args must be a list (e.g. [--port, \"{port}\"]), not '--port {port}'"
         },
         {
+            "unknown balancing key with suggestion",
+            """
+            |services:
+            |  - name: a
+            |    balancing:
+            |      prefixWieght: 2
+            """,
+            4, 7, "unknown key 'prefixWieght' in services[a].balancing; did you mean 'prefixWeight'?"
+        },
+        {
+            "balancing weight that is not a number",
+            """
+            |services:
+            |  - name: a
+            |    balancing: {queueWeight: lots}
+            """,
+            3, 30, "services[a].balancing.queueWeight must be a number, not 'lots'"
+        },
+        {
+            "load factor out of range",
+            """
+            |services:
+            |  - name: a
+            |    balancing: {loadFactor: 0.5}
+            """,
+            3, 29, "services[a].balancing.loadFactor must be between 1 and 10, not 0.5"
+        },
+        {
+            "bad hash key source",
+            """
+            |services:
+            |  - name: a
+            |    balancing: {hashKey: cookie:sid}
+            """,
+            3, 26, "'cookie:sid' is not a key source; write header:NAME"
+        },
+        {
+            "stale bound shorter than the scrape interval",
+            """
+            |services:
+            |  - name: a
+            |    balancing: {scrapeInterval: 5s, staleAfter: 1s}
+            """,
+            3, 16, "staleAfter (1s) is shorter than scrapeInterval (5s)"
+        },
+        {
             "unknown timeouts key",
             """
             |services:

@@ -24,6 +24,18 @@ public sealed class ValidConfigTests
                 url: http://127.0.0.1:9002/base
           - name: classifier
             kind: http
+            balancer: prefix-aware
+            balancing:
+              hashKey: header:x-session-id
+              loadFactor: 1.5
+              virtualNodes: 40
+              scrapeInterval: 500ms
+              staleAfter: 2s
+              prefixWeight: 4.5
+              queueWeight: 2
+              kvWeight: 0.5
+              overloadMargin: 12
+              prefixIndexCapacity: 65536
             instances: [http://127.0.0.1:9100]
           - name: local
             kind: llm
@@ -63,8 +75,13 @@ public sealed class ValidConfigTests
         var classifier = config.Services[1];
         Assert.Equal(ServiceKind.Http, classifier.Kind);
         Assert.Empty(classifier.Models);
-        Assert.Equal("round-robin", classifier.Balancer);
+        Assert.Equal("prefix-aware", classifier.Balancer);
         Assert.Equal(TimeoutsConfig.DefaultConnect, classifier.Timeouts.Connect);
+        Assert.Equal(new Aigis.Core.Balancing.BalancingOptions
+        {
+            HashKey = "header:x-session-id", LoadFactor = 1.5, VirtualNodes = 40, ScrapeInterval = TimeSpan.FromMilliseconds(500),
+            StaleAfter = TimeSpan.FromSeconds(2), PrefixWeight = 4.5, QueueWeight = 2, KvWeight = 0.5, OverloadMargin = 12, PrefixIndexCapacity = 65536,
+        }, classifier.Balancing);
         Assert.Equal(RuntimeKind.Static, classifier.Runtime);
         Assert.Null(classifier.Process);
 
@@ -135,6 +152,7 @@ public sealed class ValidConfigTests
         Assert.Equal(first.Services.Select(s => s.Name), second.Config.Services.Select(s => s.Name));
         Assert.Equal(first.Services[0].Instances, second.Config.Services[0].Instances);
         Assert.Equal(first.Services[0].Timeouts, second.Config.Services[0].Timeouts);
+        Assert.Equal(first.Services[1].Balancing, second.Config.Services[1].Balancing);
         Assert.Equal(first.Services[2].Runtime, second.Config.Services[2].Runtime);
         Assert.Equal(first.Services[2].Process, second.Config.Services[2].Process);
     }

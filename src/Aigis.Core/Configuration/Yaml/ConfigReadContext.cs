@@ -179,6 +179,28 @@ internal sealed class ConfigReadContext(string file)
         return value;
     }
 
+    public double? Number(YamlNode node, string path, double min, double max)
+    {
+        if (Scalar(node, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            Error(node, $"{path} must be a number, not '{text}'");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            Error(node, $"{path} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, not {text}");
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>Reads one of a fixed set of words (an enum written in lower case, with dashes).</summary>
     public string? Choice(YamlNode node, string path, IReadOnlyCollection<string> choices)
     {

@@ -6,7 +6,7 @@ namespace Aigis.Core.Configuration.Yaml;
 /// <summary>Binds the <c>services</c> list and checks what spans services: unique names, models owned once.</summary>
 internal static class ServicesSectionBinder
 {
-    public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "runtime", "instances", "timeouts", "process"];
+    public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -49,6 +49,7 @@ internal static class ServicesSectionBinder
         var balancer = LoadBalancingPolicyNames.RoundRobin;
         var instances = new List<InstanceConfig>();
         var timeouts = new TimeoutsConfig();
+        var balancing = new BalancingOptions();
         var runtime = RuntimeKind.Static;
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
@@ -111,6 +112,9 @@ internal static class ServicesSectionBinder
                 case "timeouts":
                     timeouts = BindTimeouts(value, path, context);
                     break;
+                case "balancing":
+                    balancing = BalancingSectionBinder.Bind(value, $"{path}.balancing", context);
+                    break;
             }
         }
 
@@ -158,6 +162,7 @@ internal static class ServicesSectionBinder
             Instances = runtime == RuntimeKind.Static ? instances : [],
             Process = runtime == RuntimeKind.Process ? process : null,
             Timeouts = timeouts,
+            Balancing = balancing,
         };
     }
 

@@ -1,0 +1,68 @@
+using Aigis.Core.Balancing;
+using YamlDotNet.RepresentationModel;
+
+namespace Aigis.Core.Configuration.Yaml;
+
+/// <summary>Binds a service's <c>balancing</c> section: the parameters of its balancer.</summary>
+internal static class BalancingSectionBinder
+{
+    public static readonly string[] Keys =
+    [
+        "hashKey", "loadFactor", "virtualNodes", "scrapeInterval", "staleAfter",
+        "prefixWeight", "queueWeight", "kvWeight", "overloadMargin", "prefixIndexCapacity",
+    ];
+
+    public static BalancingOptions Bind(YamlNode node, string path, ConfigReadContext context)
+    {
+        var options = new BalancingOptions();
+        if (context.Mapping(node, path) is not { } map)
+        {
+            return options;
+        }
+
+        foreach (var (key, value) in context.Entries(map, path, Keys))
+        {
+            var at = $"{path}.{key}";
+            options = key switch
+            {
+                "hashKey" => options with { HashKey = HashKey(value, at, context) ?? options.HashKey },
+                "loadFactor" => options with { LoadFactor = context.Number(value, at, 1.0, 10.0) ?? options.LoadFactor },
+                "virtualNodes" => options with { VirtualNodes = context.Integer(value, at, 1, 10_000) ?? options.VirtualNodes },
+                "scrapeInterval" => options with { ScrapeInterval = context.Duration(value, at, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)) ?? options.ScrapeInterval },
+                "staleAfter" => options with { StaleAfter = context.Duration(value, at, TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1)) ?? options.StaleAfter },
+                "prefixWeight" => options with { PrefixWeight = context.Number(value, at, 0, 1000) ?? options.PrefixWeight },
+                "queueWeight" => options with { QueueWeight = context.Number(value, at, 0, 1000) ?? options.QueueWeight },
+                "kvWeight" => options with { KvWeight = context.Number(value, at, 0, 1000) ?? options.KvWeight },
+                "overloadMargin" => options with { OverloadMargin = context.Number(value, at, 0, 100_000) ?? options.OverloadMargin },
+                _ => options with { PrefixIndexCapacity = context.Integer(value, at, 1024, 100_000_000) ?? options.PrefixIndexCapacity },
+            };
+        }
+
+        if (options.StaleAfter < options.ScrapeInterval)
+        {
+            context.Error(node, $"{path}: staleAfter ({DurationParser.Format(options.StaleAfter)}) is shorter than scrapeInterval ({DurationParser.Format(options.ScrapeInterval)}), so every reading would be stale before the next");
+        }
+
+        return options;
+    }
+
+    /// <summary><c>header:NAME</c> or <c>body:FIELD</c>.</summary>
+    private static string? HashKey(YamlNode node, string path, ConfigReadContext context)
+    {
+        if (context.Scalar(node, path) is not { } text)
+        {
+            return null;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var kind = colon < 0 ? text : text[..colon];
+        var name = colon < 0 ? "" : text[(colon + 1)..];
+        if (kind is not ("header" or "body") || name.Length == 0 || name.Any(char.IsWhiteSpace))
+        {
+            context.Error(node, $"{path}: '{text}' is not a key source; write header:NAME (e.g. header:x-session-id) or body:FIELD (e.g. body:user)");
+            return null;
+        }
+
+        return text;
+    }
+}
