@@ -28,20 +28,22 @@ internal sealed class ConsistentHashPolicy(BalancingOptions options, SharedRando
             return instances[second].InFlight < instances[first].InFlight ? instances[second] : instances[first];
         }
 
-        var ring = RingFor(instances);
+        // One pass for the load bound and the membership signature the ring is cached under.
         long total = 1;
+        var signature = (ulong)instances.Length;
         foreach (var instance in instances)
         {
             total += instance.InFlight;
+            signature = ((signature << 5) | (signature >> 59)) ^ (uint)RuntimeHelpers.GetHashCode(instance);
         }
 
+        var ring = RingFor(instances, signature);
         var capacity = (int)Math.Ceiling(options.LoadFactor * total / instances.Length);
         return ring.Walk(request.AffinityKey, capacity);
     }
 
-    private HashRing RingFor(ReadOnlySpan<UpstreamInstance> instances)
+    private HashRing RingFor(ReadOnlySpan<UpstreamInstance> instances, ulong signature)
     {
-        var signature = HashRing.Signature(instances);
         var ring = _ring;
         if (ring is null || ring.SignatureValue != signature)
         {
@@ -79,16 +81,6 @@ internal sealed class ConsistentHashPolicy(BalancingOptions options, SharedRando
 
         public ulong SignatureValue { get; }
 
-        public static ulong Signature(ReadOnlySpan<UpstreamInstance> instances)
-        {
-            var signature = (ulong)instances.Length;
-            foreach (var instance in instances)
-            {
-                signature = StableHash.Mix(signature, (ulong)RuntimeHelpers.GetHashCode(instance));
-            }
-
-            return signature;
-        }
 
         public UpstreamInstance Walk(ulong key, int capacity)
         {

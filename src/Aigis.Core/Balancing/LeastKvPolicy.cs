@@ -33,10 +33,11 @@ internal sealed class LeastKvPolicy(BalancingOptions options, TimeProvider time)
         var offset = (int)(Interlocked.Increment(ref _start) % (uint)instances.Length);
         var best = -1;
         var bestScore = double.MaxValue;
-        for (var n = 0; n < instances.Length; n++)
+        var queueWeight = options.QueueWeight / maxQueue;
+        var kvWeight = options.KvWeight;
+        for (int n = 0, i = offset; n < instances.Length; n++, i = i + 1 == instances.Length ? 0 : i + 1)
         {
-            var i = (offset + n) % instances.Length;
-            var score = (options.QueueWeight * queue[i] / maxQueue) + (options.KvWeight * kv[i]);
+            var score = (queueWeight * queue[i]) + (kvWeight * kv[i]);
             if (score < bestScore - 1e-12 || (Math.Abs(score - bestScore) <= 1e-12 && instances[i].InFlight < instances[best].InFlight))
             {
                 best = i;

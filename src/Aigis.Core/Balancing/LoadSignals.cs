@@ -12,29 +12,35 @@ internal static class LoadSignals
     /// <returns>True when scraped metrics were used; false when the estimates are in-flight counts and KV is 0.</returns>
     public static bool Estimate(ReadOnlySpan<UpstreamInstance> instances, Span<double> queue, Span<double> kv, TimeProvider time, TimeSpan staleAfter)
     {
+        // Staleness in raw timestamp units, computed once: no TimeSpan arithmetic per instance.
         var now = time.GetTimestamp();
+        var staleTicks = (long)(staleAfter.TotalSeconds * time.TimestampFrequency);
         var fresh = true;
-        for (var i = 0; i < instances.Length && fresh; i++)
-        {
-            var load = instances[i].Load;
-            fresh = load is not null && time.GetElapsedTime(load.ScrapedAt, now) <= staleAfter;
-        }
-
         for (var i = 0; i < instances.Length; i++)
         {
             var instance = instances[i];
             var inFlight = instance.InFlight;
-            if (fresh)
+            var load = instance.Load;
+            if (fresh && load is not null && now - load.ScrapedAt <= staleTicks)
             {
-                var load = instance.Load!;
-
                 // Requests sent since the scrape are not in it yet; they are at least queued.
                 queue[i] = load.Waiting + Math.Max(0, inFlight - load.InFlightAtScrape);
                 kv[i] = load.KvCacheUsage;
             }
             else
             {
+                fresh = false;
                 queue[i] = inFlight;
+                kv[i] = 0;
+            }
+        }
+
+        if (!fresh)
+        {
+            // One reading was missing or stale: in-flight counts for everyone.
+            for (var i = 0; i < instances.Length; i++)
+            {
+                queue[i] = instances[i].InFlight;
                 kv[i] = 0;
             }
         }

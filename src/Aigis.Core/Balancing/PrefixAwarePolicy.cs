@@ -53,9 +53,8 @@ internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider t
         var offset = (int)(Interlocked.Increment(ref _start) % (uint)instances.Length);
         var best = -1;
         var bestScore = double.MinValue;
-        for (var n = 0; n < instances.Length; n++)
+        for (int n = 0, i = offset; n < instances.Length; n++, i = i + 1 == instances.Length ? 0 : i + 1)
         {
-            var i = (offset + n) % instances.Length;
             var share = 0.0;
             if (queue[i] <= minQueue + options.OverloadMargin)
             {

@@ -5,60 +5,24 @@ using Aigis.Sim.Output;
 namespace Aigis.Sim.Http;
 
 /// <summary>POST /v1/chat/completions: OpenAI chat completions, streamed or not.</summary>
-internal sealed class ChatCompletionsEndpoint
+internal sealed class ChatCompletionsEndpoint(PromptTokenCounter counter, TextGenerationPlanner planner, GenerationEngine engine, TimeProvider timeProvider, CancellationToken serverStopping)
+    : TextGenerationEndpoint(ChatCompletionRequestReader.Read, "chatcmpl-", counter, planner, engine, timeProvider, serverStopping)
 {
     private const string Assistant = "assistant";
 
-    private readonly PromptTokenCounter _counter;
-    private readonly TextGenerationPlanner _planner;
-    private readonly GenerationEngine _engine;
-    private readonly TimeProvider _timeProvider;
-    private readonly CancellationToken _serverStopping;
-
-    public ChatCompletionsEndpoint(PromptTokenCounter counter, TextGenerationPlanner planner, GenerationEngine engine, TimeProvider timeProvider, CancellationToken serverStopping)
+    protected override async Task AnswerAsync(HttpContext context, PlannedGeneration plan, ResponseIdentity identity, CancellationToken cancellationToken)
     {
-        _counter = counter;
-        _planner = planner;
-        _engine = engine;
-        _timeProvider = timeProvider;
-        _serverStopping = serverStopping;
-    }
-
-    public async Task HandleAsync(HttpContext context)
-    {
-        var plan = await GenerationRequestIntake.AcceptAsync(context, ChatCompletionRequestReader.Read, _counter, _planner);
-        if (plan is null)
-        {
-            return;
-        }
-
-        using var cancellation = GenerationCancellation.Create(context, _serverStopping);
-        try
-        {
-            var identity = ResponseIdentity.New("chatcmpl-", _timeProvider);
-            await (plan.Request.Stream
-                ? StreamAsync(context, plan, identity, cancellation.Token)
-                : AnswerAsync(context, plan, identity, cancellation.Token));
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            await GenerationCancellation.AnswerIfPossibleAsync(context);
-        }
-    }
-
-    private async Task AnswerAsync(HttpContext context, PlannedGeneration plan, ResponseIdentity identity, CancellationToken cancellationToken)
-    {
-        await _engine.CompleteAsync(plan.Job, cancellationToken);
+        await Engine.CompleteAsync(plan.Job, cancellationToken);
         var choice = new ChatChoice(0, new ChatMessage(Assistant, plan.Completion.Text), plan.FinishReason);
         var completion = new ChatCompletion(identity.Id, "chat.completion", identity.Created, plan.Request.Model, [choice], plan.Usage);
         await context.Response.WriteAsJsonAsync(completion, SimJson.Context.ChatCompletion, contentType: null, cancellationToken);
     }
 
-    private async Task StreamAsync(HttpContext context, PlannedGeneration plan, ResponseIdentity identity, CancellationToken cancellationToken)
+    protected override async Task StreamAsync(HttpContext context, PlannedGeneration plan, ResponseIdentity identity, CancellationToken cancellationToken)
     {
         using var events = await ServerSentEventWriter.StartAsync(context.Response, cancellationToken);
         var tokens = plan.Completion.Tokens;
-        await foreach (var index in _engine.StreamAsync(plan.Job, cancellationToken))
+        await foreach (var index in Engine.StreamAsync(plan.Job, cancellationToken))
         {
             var delta = index == 0 ? new ChatDelta(Assistant, tokens[index]) : new ChatDelta(Content: tokens[index]);
             await events.WriteAsync(Chunk(plan, identity, [new ChatChunkChoice(0, delta, null)]), SimJson.Context.ChatCompletionChunk, cancellationToken);

@@ -29,14 +29,7 @@ public sealed class BalancingThroughGatewayTests
     {
         await using var fleet = await Fleet.StartAsync(3);
         await using var gateway = await GatewayUnderTest.StartAsync(fleet.Service("prefix-aware", "scrapeInterval: 100ms"));
-        var system = string.Join(' ', Enumerable.Range(0, 1_500).Select(i => "rule" + i.ToString(CultureInfo.InvariantCulture)));
-
-        for (var question = 0; question < 6; question++)
-        {
-            var body = $$"""{"model":"sim-llama-3-8b","max_tokens":2,"messages":[{"role":"system","content":"{{system}}"},{"role":"user","content":"question {{question}}"}]}""";
-            var response = await gateway.Public.PostAsync("/v1/chat/completions", Json.Body(body));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await AskSixQuestionsUnderOneSystemPromptAsync(gateway);
 
         var served = new List<double>();
         var hits = 0.0;
@@ -56,13 +49,7 @@ public sealed class BalancingThroughGatewayTests
     {
         await using var fleet = await Fleet.StartAsync(3);
         await using var gateway = await GatewayUnderTest.StartAsync(fleet.Service("round-robin", ""));
-        var system = string.Join(' ', Enumerable.Range(0, 1_500).Select(i => "rule" + i.ToString(CultureInfo.InvariantCulture)));
-
-        for (var question = 0; question < 6; question++)
-        {
-            var body = $$"""{"model":"sim-llama-3-8b","max_tokens":2,"messages":[{"role":"system","content":"{{system}}"},{"role":"user","content":"question {{question}}"}]}""";
-            Assert.Equal(HttpStatusCode.OK, (await gateway.Public.PostAsync("/v1/chat/completions", Json.Body(body))).StatusCode);
-        }
+        await AskSixQuestionsUnderOneSystemPromptAsync(gateway);
 
         var served = new List<double>();
         foreach (var sim in fleet.Servers)
@@ -71,6 +58,16 @@ public sealed class BalancingThroughGatewayTests
         }
 
         Assert.Equal([2, 2, 2], served);
+    }
+
+    private static async Task AskSixQuestionsUnderOneSystemPromptAsync(GatewayUnderTest gateway)
+    {
+        var system = string.Join(' ', Enumerable.Range(0, 1_500).Select(i => "rule" + i.ToString(CultureInfo.InvariantCulture)));
+        for (var question = 0; question < 6; question++)
+        {
+            var body = $$"""{"model":"sim-llama-3-8b","max_tokens":2,"messages":[{"role":"system","content":"{{system}}"},{"role":"user","content":"question {{question}}"}]}""";
+            Assert.Equal(HttpStatusCode.OK, (await gateway.Public.PostAsync("/v1/chat/completions", Json.Body(body))).StatusCode);
+        }
     }
 
     private static double Sample(string metrics, string name)
