@@ -26,7 +26,7 @@ internal static class BenchCommand
         var policies = new Option<string?>("--policies") { Description = $"Comma-separated balancing policies to compare: {string.Join(",", LoadBalancingPolicyNames.All)}." };
         var load = new Option<double?>("--load")
         {
-            Description = "Rescale arrival times so the mean rate is this fraction of the fleet's capacity, measured by saturating one replica with the same requests.",
+            Description = $"Rescale arrival times so the mean rate is this fraction of the fleet's capacity, measured by saturating one replica with the same requests. Without it a file's times stand and presets arrive at {WorkloadPresets.DefaultRatePerSecond} req/s.",
         };
         var seed = new Option<int>("--seed") { Description = "Seeds the presets and the policies' random choices.", DefaultValueFactory = _ => 1 };
         var requests = new Option<int?>("--requests") { Description = $"How many requests: a preset generates this many (default {WorkloadPresets.DefaultRequests}); a file is cut to its first N." };

@@ -87,6 +87,18 @@ public sealed class BenchRoutingCommandTests
     }
 
     [Theory]
+    [InlineData("--help", "bench")]
+    [InlineData("bench --help", "routing")]
+    [InlineData("bench routing --help", "--scrape-interval")]
+    public async Task Bench_has_help(string args, string expected)
+    {
+        var (exitCode, stdout, _) = await AigisProcess.RunAsync(s_timeout, args.Split(' '));
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(expected, stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("--workload uniform --replicas 2 --policies fastest", "unknown policy 'fastest'")]
     [InlineData("--workload uniform --policies random", "--replicas is required")]
     [InlineData("--workload uniform --replicas 2", "--policies is required")]
