@@ -34,9 +34,14 @@ public sealed record BalancingOptions
     [Range(0.0, 1000.0)]
     public double KvWeight { get; init; } = 1;
 
-    /// <summary>prefix-aware: an instance whose queue estimate exceeds the fleet's lowest by this much loses its prefix bonus. Default 8.</summary>
+    /// <summary>prefix-aware: an instance whose queue estimate exceeds the fleet's lowest by this much loses its prefix bonus. Default 4.</summary>
+    /// <remarks>
+    /// Below saturation an LLM server admits nearly everything into its batch, so the queue estimate is mostly the
+    /// requests sent since the last scrape: the margin bounds how many more of those a prefix's holder may take
+    /// than the least loaded instance before the prefix spreads.
+    /// </remarks>
     [Range(0.0, 100_000.0)]
-    public double OverloadMargin { get; init; } = 8;
+    public double OverloadMargin { get; init; } = 4;
 
     /// <summary>prefix-aware: prefix blocks the index remembers, across all instances (bounded memory, LRU). Default 1,048,576.</summary>
     [Range(1024, 100_000_000)]

@@ -15,6 +15,7 @@ internal static class AigisCli
         {
             UpCommand.Create(output, error),
             ValidateCommand.Create(output, error),
+            BenchCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

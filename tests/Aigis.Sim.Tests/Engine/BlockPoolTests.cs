@@ -90,4 +90,17 @@ public sealed class BlockPoolTests
         Assert.Equal(a[1], b[1]);
         Assert.NotEqual(PrefixHashes.Compute([5, .. shared[1..]], 16)[1], a[1]);
     }
+
+    [Fact]
+    public void A_chain_continued_piece_by_piece_equals_the_chain_of_the_whole()
+    {
+        var tokens = Enumerable.Range(1_000, 100).ToArray();
+        var whole = PrefixHashes.Compute(tokens, 16);
+        var pieces = new ulong[whole.Length];
+
+        PrefixHashes.Continue(PrefixHashes.ChainStart, tokens.AsSpan(0, 32), 16, pieces);
+        PrefixHashes.Continue(pieces[1], tokens.AsSpan(32), 16, pieces.AsSpan(2));
+
+        Assert.Equal(whole, pieces);
+    }
 }

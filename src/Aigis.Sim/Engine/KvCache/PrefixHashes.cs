@@ -6,6 +6,9 @@ namespace Aigis.Sim.Engine.KvCache;
 /// </summary>
 internal static class PrefixHashes
 {
+    /// <summary>The hash before the first block: what <see cref="Continue"/> starts a chain from.</summary>
+    public const ulong ChainStart = Offset;
+
     private const ulong Offset = 14695981039346656037UL;
     private const ulong Prime = 1099511628211UL;
 
@@ -13,8 +16,21 @@ internal static class PrefixHashes
     public static ulong[] Compute(ReadOnlySpan<int> tokens, int blockSize)
     {
         var hashes = new ulong[tokens.Length / blockSize];
-        var previous = Offset;
-        for (var block = 0; block < hashes.Length; block++)
+        Continue(ChainStart, tokens, blockSize, hashes);
+        return hashes;
+    }
+
+    /// <summary>
+    /// Continues a chain whose last block hash is <paramref name="previous"/> (or <see cref="ChainStart"/>) over
+    /// the full blocks of <paramref name="tokens"/>, writing <c>tokens.Length / blockSize</c> hashes. Lets a
+    /// caller hash a long prompt piece by piece (and remember shared pieces) with the same result as
+    /// <see cref="Compute"/> over the whole prompt.
+    /// </summary>
+    public static void Continue(ulong previous, ReadOnlySpan<int> tokens, int blockSize, Span<ulong> destination)
+    {
+        var blocks = tokens.Length / blockSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, blocks, nameof(destination));
+        for (var block = 0; block < blocks; block++)
         {
             var hash = previous;
             foreach (var token in tokens.Slice(block * blockSize, blockSize))
@@ -23,11 +39,9 @@ internal static class PrefixHashes
             }
 
             // Zero is never a hash, so it can mean "none" anywhere.
-            hashes[block] = hash == 0 ? 1 : hash;
-            previous = hashes[block];
+            destination[block] = hash == 0 ? 1 : hash;
+            previous = destination[block];
         }
-
-        return hashes;
     }
 
     // FNV-1a over the token's four bytes, then a final avalanche so chains of small integers spread well.

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Aigis.Bench.Routing;
+using Aigis.Bench.Routing.Presets;
+using Aigis.Core.Balancing;
+using Aigis.Core.Configuration;
+
+namespace Aigis.Cli;
+
+/// <summary><c>aigis bench</c>: the project's own benchmarks. <c>routing</c> compares balancing policies on a simulated fleet.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter output, TextWriter error) =>
+        new("bench", "Run the project's benchmarks.")
+        {
+            CreateRouting(output, error),
+        };
+
+    private static Command CreateRouting(TextWriter output, TextWriter error)
+    {
+        var workload = new Option<string>("--workload")
+        {
+            Description = $"A preset ({string.Join(", ", WorkloadPresets.Names)}) or a workload file (JSON Lines).",
+            Required = true,
+        };
+        var replicas = new Option<int?>("--replicas") { Description = "Simulated model replicas (required unless only writing a workload)." };
+        var policies = new Option<string?>("--policies") { Description = $"Comma-separated balancing policies to compare: {string.Join(",", LoadBalancingPolicyNames.All)}." };
+        var load = new Option<double?>("--load")
+        {
+            Description = $"Rescale arrival times so the mean rate is this fraction of the fleet's capacity, measured by saturating one replica with the same requests. Without it a file's times stand and presets arrive at {WorkloadPresets.DefaultRatePerSecond} req/s.",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seeds the presets and the policies' random choices.", DefaultValueFactory = _ => 1 };
+        var requests = new Option<int?>("--requests") { Description = $"How many requests: a preset generates this many (default {WorkloadPresets.DefaultRequests}); a file is cut to its first N." };
+        var scrapeInterval = new Option<string>("--scrape-interval") { Description = "How often the gateway scrapes replicas' metrics.", DefaultValueFactory = _ => "250ms" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per policy per line instead of a table." };
+        var writeWorkload = new Option<string?>("--write-workload") { Description = "Write the workload as JSON Lines to FILE and exit." };
+        var details = new Option<bool>("--details") { Description = "Also print diagnostics per policy: preemptions, dispatch imbalance, scraped queue lengths." };
+        var command = new Command("routing", "Compare load-balancing policies on a simulated fleet of LLM servers in virtual time.")
+        {
+            workload, replicas, policies, load, seed, requests, scrapeInterval, json, writeWorkload, details,
+        };
+        command.SetAction(parse =>
+        {
+            if (!DurationParser.TryParse(parse.GetValue(scrapeInterval)!, out var interval, out var problem))
+            {
+                error.WriteLine($"aigis bench routing: --scrape-interval: {problem}");
+                return ExitCodes.BadInput;
+            }
+
+            var names = parse.GetValue(policies) is { } list
+                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : [];
+            var arguments = new RoutingBenchArguments
+            {
+                Workload = parse.GetValue(workload)!,
+                Replicas = parse.GetValue(replicas),
+                Policies = names,
+                Load = parse.GetValue(load),
+                Seed = parse.GetValue(seed),
+                Requests = parse.GetValue(requests),
+                ScrapeInterval = interval,
+                Json = parse.GetValue(json),
+                WriteWorkload = parse.GetValue(writeWorkload),
+                Details = parse.GetValue(details),
+            };
+            return RoutingBench.Run(arguments, output, error);
+        });
+        return command;
+    }
+}
