@@ -30,6 +30,10 @@ public sealed record BalancingOptions
     [Range(0.0, 1000.0)]
     public double QueueWeight { get; init; } = 1;
 
+    /// <summary>prefix-aware: weight of this gateway's in-flight count (relative to the fleet's largest). Default 0.5.</summary>
+    [Range(0.0, 1000.0)]
+    public double InFlightWeight { get; init; } = 0.5;
+
     /// <summary>least-kv, prefix-aware: weight of KV cache usage. Default 1.</summary>
     [Range(0.0, 1000.0)]
     public double KvWeight { get; init; } = 1;

@@ -5,8 +5,9 @@ namespace Aigis.Core.Balancing;
 /// <summary>
 /// Prefix-cache affinity with load awareness, as llm-d's scheduler and Dynamo's KV router score: each instance
 /// gets prefixWeight x (share of the prompt's leading blocks it is believed to hold) - queueWeight x (its queue
-/// estimate relative to the fleet's largest) - kvWeight x (its KV cache usage); the highest score wins, ties to
-/// fewer in-flight requests. An instance whose queue runs more than overloadMargin above the shortest loses its
+/// estimate relative to the fleet's largest) - inFlightWeight x (this gateway's in-flight count to it, relative to
+/// the largest: always fresh, unlike scraped metrics) - kvWeight x (its KV cache usage, weighted lightly up to 80%
+/// and steeply beyond); the highest score wins, ties to fewer in-flight requests. An instance whose queue runs more than overloadMargin above the shortest loses its
 /// prefix bonus, so a popular prefix spreads instead of piling onto one instance.
 /// </summary>
 /// <remarks>
@@ -16,6 +17,14 @@ namespace Aigis.Core.Balancing;
 internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider time) : ILoadBalancingPolicy
 {
     private const int StackLimit = 256;
+
+    // KV usage weighs lightly below the point where preemption looms and steeply above it: a reading up to a scrape
+    // old separates instances poorly when memory is plentiful, and matters a great deal when it is not.
+    private const double KvLinearShare = 0.4;
+    private const double KvPressureThreshold = 0.8;
+
+    // Instances that may be credited with part of one prompt's prefix.
+    private const int MaxCandidates = 16;
     private readonly PrefixIndex _index = new(options.PrefixIndexCapacity);
     private uint _start;
 
@@ -46,6 +55,12 @@ internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider t
             minQueue = Math.Min(minQueue, q);
         }
 
+        var maxInFlight = 1.0;
+        foreach (var instance in instances)
+        {
+            maxInFlight = Math.Max(maxInFlight, instance.InFlight);
+        }
+
         var buffer = default(MatchBuffer);
         Span<(UpstreamInstance Instance, int Blocks)> matches = buffer;
         var matchCount = blocks.IsEmpty ? 0 : _index.Match(blocks, matches);
@@ -67,7 +82,8 @@ internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider t
                 }
             }
 
-            var score = (options.PrefixWeight * share) - (options.QueueWeight * queue[i] / maxQueue) - (options.KvWeight * kv[i]);
+            var kvPressure = (KvLinearShare * kv[i]) + (Math.Max(0, kv[i] - KvPressureThreshold) / (1 - KvPressureThreshold));
+            var score = (options.PrefixWeight * share) - (options.QueueWeight * queue[i] / maxQueue) - (options.KvWeight * kvPressure) - (options.InFlightWeight * instances[i].InFlight / maxInFlight);
             if (score > bestScore + 1e-12 || (Math.Abs(score - bestScore) <= 1e-12 && instances[i].InFlight < instances[best].InFlight))
             {
                 best = i;
@@ -78,7 +94,7 @@ internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider t
         return instances[best];
     }
 
-    [System.Runtime.CompilerServices.InlineArray(PrefixIndex.InstancesPerBlock)]
+    [System.Runtime.CompilerServices.InlineArray(MaxCandidates)]
     private struct MatchBuffer
     {
         private (UpstreamInstance Instance, int Blocks) _element;

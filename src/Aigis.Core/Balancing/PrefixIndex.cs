@@ -34,8 +34,10 @@ internal sealed class PrefixIndex
     }
 
     /// <summary>
-    /// How many leading blocks of <paramref name="blocks"/> each instance is believed to hold. Writes up to
-    /// <see cref="InstancesPerBlock"/> (instance, blocks) pairs and returns how many it wrote.
+    /// How many leading blocks of <paramref name="blocks"/> each instance is believed to hold: an instance recorded for
+    /// block j was sent the whole prefix up to j, so it is credited with its deepest recorded block, even where it
+    /// has dropped out of an earlier block's short holder list (a popular first block sees every instance come and
+    /// go). Writes up to <paramref name="matches"/>.Length (instance, blocks) pairs and returns how many it wrote.
     /// </summary>
     public int Match(ReadOnlySpan<ulong> blocks, Span<(UpstreamInstance Instance, int Blocks)> matches)
     {
@@ -45,38 +47,33 @@ internal sealed class PrefixIndex
             var slot = Find(blocks[j]);
             if (slot < 0)
             {
+                // Chains are prefixes: a block nobody was sent means no deeper block was sent either.
                 break;
             }
 
             _lastUsed[slot] = Interlocked.Increment(ref _clock);
-            var holders = _instances.AsSpan(slot * InstancesPerBlock, InstancesPerBlock);
-            if (j == 0)
+            foreach (var holder in _instances.AsSpan(slot * InstancesPerBlock, InstancesPerBlock))
             {
-                foreach (var holder in holders)
+                if (holder is null)
                 {
-                    if (holder is not null && count < matches.Length)
+                    continue;
+                }
+
+                var known = false;
+                for (var m = 0; m < count; m++)
+                {
+                    if (ReferenceEquals(matches[m].Instance, holder))
                     {
-                        matches[count++] = (holder, 1);
+                        matches[m].Blocks = j + 1;
+                        known = true;
+                        break;
                     }
                 }
 
-                continue;
-            }
-
-            // An instance holds a prefix of j+1 blocks only if it held the first j and holds this one too.
-            var alive = 0;
-            for (var m = 0; m < count; m++)
-            {
-                if (matches[m].Blocks == j && holders.Contains(matches[m].Instance))
+                if (!known && count < matches.Length)
                 {
-                    matches[m].Blocks = j + 1;
-                    alive++;
+                    matches[count++] = (holder, j + 1);
                 }
-            }
-
-            if (alive == 0)
-            {
-                break;
             }
         }
 

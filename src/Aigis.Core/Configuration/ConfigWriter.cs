@@ -98,6 +98,7 @@ public static class ConfigWriter
             { "staleAfter", Plain(DurationParser.Format(options.StaleAfter)) },
             { "prefixWeight", Plain(Number(options.PrefixWeight)) },
             { "queueWeight", Plain(Number(options.QueueWeight)) },
+            { "inFlightWeight", Plain(Number(options.InFlightWeight)) },
             { "kvWeight", Plain(Number(options.KvWeight)) },
             { "overloadMargin", Plain(Number(options.OverloadMargin)) },
             { "prefixIndexCapacity", Plain(options.PrefixIndexCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)) },

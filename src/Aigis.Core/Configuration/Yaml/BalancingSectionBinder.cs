@@ -9,7 +9,7 @@ internal static class BalancingSectionBinder
     public static readonly string[] Keys =
     [
         "hashKey", "loadFactor", "virtualNodes", "scrapeInterval", "staleAfter",
-        "prefixWeight", "queueWeight", "kvWeight", "overloadMargin", "prefixIndexCapacity",
+        "prefixWeight", "queueWeight", "inFlightWeight", "kvWeight", "overloadMargin", "prefixIndexCapacity",
     ];
 
     public static BalancingOptions Bind(YamlNode node, string path, ConfigReadContext context)
@@ -32,6 +32,7 @@ internal static class BalancingSectionBinder
                 "staleAfter" => options with { StaleAfter = context.Duration(value, at, TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1)) ?? options.StaleAfter },
                 "prefixWeight" => options with { PrefixWeight = context.Number(value, at, 0, 1000) ?? options.PrefixWeight },
                 "queueWeight" => options with { QueueWeight = context.Number(value, at, 0, 1000) ?? options.QueueWeight },
+                "inFlightWeight" => options with { InFlightWeight = context.Number(value, at, 0, 1000) ?? options.InFlightWeight },
                 "kvWeight" => options with { KvWeight = context.Number(value, at, 0, 1000) ?? options.KvWeight },
                 "overloadMargin" => options with { OverloadMargin = context.Number(value, at, 0, 100_000) ?? options.OverloadMargin },
                 _ => options with { PrefixIndexCapacity = context.Integer(value, at, 1024, 100_000_000) ?? options.PrefixIndexCapacity },
