@@ -15,6 +15,7 @@ internal static class AigisCli
         {
             UpCommand.Create(output, error),
             ValidateCommand.Create(output, error),
+            KeysCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

@@ -97,7 +97,7 @@ public sealed partial class CommandLineTests
     public async Task Up_serves_then_stops_cleanly_on_sigterm()
     {
         await using var upstream = await TestUpstream.StartAsync("chat");
-        var path = WriteTemp($"services: [{{name: chat, kind: llm, models: [m], instances: [\"{upstream.Url}\"]}}]");
+        var path = WriteTemp($"gateway: {{auth: disabled}}\nservices: [{{name: chat, kind: llm, models: [m], instances: [\"{upstream.Url}\"]}}]");
         var (listen, admin) = (FreePort(), FreePort());
 
         await using var aigis = AigisProcess.Start("up", "--config", path, "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
@@ -120,7 +120,10 @@ public sealed partial class CommandLineTests
 
         await using var aigis = AigisProcess.Start(environment: null, workingDirectory: workingDirectory, "up", "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
         await aigis.WaitForLineAsync("aigis admin listening on", s_timeout);
+        var demoKey = (await aigis.WaitForLineAsync("demo key: ", s_timeout))["demo key: ".Length..];
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listen}") };
+        var anonymous = await client.GetAsync("/v1/models");
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", demoKey);
         var models = await Json.ReadAsync(await client.GetAsync("/v1/models"));
         var chat = await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"sim-llama-3-8b","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}"""));
         var embedding = await client.PostAsync("/v1/embeddings", Json.Body("""{"model":"sim-embed","input":"hi"}"""));
@@ -130,6 +133,7 @@ public sealed partial class CommandLineTests
         aigis.Terminate();
         var exitCode = await aigis.WaitForExitAsync(s_timeout);
 
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(["sim-embed", "sim-llama-3-8b"], models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray());
         Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
         Assert.Equal(HttpStatusCode.OK, embedding.StatusCode);
@@ -229,14 +233,17 @@ public sealed partial class CommandLineTests
 
     private sealed record StartedReplica(string Name, int Port, int Pid);
 
-    private static string WriteTemp(string yaml)
+    /// <summary>Writes a config into a new temporary directory, with the store beside it unless the YAML names one.</summary>
+    internal static string WriteTemp(string yaml)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("aigis-cli-").FullName, "aigis.yaml");
-        File.WriteAllText(path, yaml);
+        var directory = Directory.CreateTempSubdirectory("aigis-cli-").FullName;
+        var path = Path.Combine(directory, "aigis.yaml");
+        var store = yaml.Contains("store:", StringComparison.Ordinal) ? "" : $"\nstore: {{path: \"{Path.Combine(directory, "aigis.db")}\"}}\n";
+        File.WriteAllText(path, yaml + store);
         return path;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
