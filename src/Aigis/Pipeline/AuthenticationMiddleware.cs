@@ -2,14 +2,16 @@ using Aigis.Core.Configuration;
 using Aigis.Hosting;
 using Aigis.Identity;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace Aigis.Pipeline;
 
 /// <summary>
 /// The public listener's authentication stage: every request, whatever its path, needs one valid API key
 /// unless the config says <c>gateway.auth: disabled</c> (read per request, so a reload applies at once). The
-/// caller goes on the request as a <see cref="CallerIdentity"/> feature; a refusal is a 401 in OpenAI's shape
-/// and an audit event.
+/// caller goes on the request as a <see cref="CallerIdentity"/> feature and the key is removed from the
+/// request; a refusal is a 401 in OpenAI's shape and an audit event. With auth disabled, headers pass untouched
+/// (a client may be authenticating to the model service itself).
 /// </summary>
 internal sealed class AuthenticationMiddleware(RequestDelegate next, GatewayState state, ApiKeyAuthenticator authenticator, AuditWriter audit, TimeProvider timeProvider)
 {
@@ -40,6 +42,11 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, GatewayStat
         }
 
         context.Features.Set(result.Caller);
+
+        // The key is the gateway's credential, not the model service's: it never travels upstream.
+        var headers = context.Request.Headers;
+        headers.Remove(HeaderNames.Authorization);
+        headers.Remove(CredentialReader.ApiKeyHeader);
         return next(context);
     }
 
