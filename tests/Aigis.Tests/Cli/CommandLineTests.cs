@@ -144,7 +144,80 @@ public sealed partial class CommandLineTests
 
         // The simulators are gone with aigis: no process left, nothing listens on their ports any more.
         await OsProcess.AllGoneAsync(replicas.Select(r => r.Pid).ToArray(), replicas.Select(r => r.Port).ToArray(), TimeSpan.FromSeconds(5));
+
+        // The keys were printed once, with a curl line that uses the demo key.
+        Assert.Single(aigis.Stdout.Split('\n'), l => l.StartsWith("admin key: aigis_", StringComparison.Ordinal));
+        Assert.Contains($"try: curl -s http://127.0.0.1:{listen}/v1/chat/completions -H 'authorization: Bearer {demoKey}'", aigis.Stdout, StringComparison.Ordinal);
+
+        // A second start on the same store prints neither key, says how to make another, and the demo key still works.
+        await using var again = AigisProcess.Start(environment: null, workingDirectory: workingDirectory, "up", "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
+        await again.WaitForLineAsync("aigis admin listening on", s_timeout);
+        var exists = await again.WaitForLineAsync("demo key exists: ", s_timeout);
+        var secondModels = await client.GetAsync("/v1/models");
+        again.Terminate();
+        Assert.Equal(0, await again.WaitForExitAsync(s_timeout));
+
+        Assert.Contains($"id {demoKey[6..14]}", exists, StringComparison.Ordinal);
+        Assert.Contains("aigis keys create --name demo --tenant demo", again.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin key:", again.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo key: ", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, secondModels.StatusCode);
     }
+
+    [Fact]
+    public async Task Up_prints_the_admin_key_once_on_a_fresh_store_and_never_on_later_starts()
+    {
+        var path = WriteTemp("services: []");
+
+        var (first, _) = await RunUntilListeningAsync(path, key: null);
+        var adminLines = first.Split('\n').Where(l => l.StartsWith("admin key: ", StringComparison.Ordinal)).ToArray();
+        var key = Assert.Single(adminLines)["admin key: ".Length..];
+        var (second, adminStatus) = await RunUntilListeningAsync(path, key);
+
+        Assert.Matches("^aigis_[0-9A-Za-z]{8}_[0-9A-Za-z]{43}$", key);
+        Assert.Equal(1, CountOf(first, key));
+        Assert.DoesNotContain("admin key", second, StringComparison.Ordinal);
+
+        // The key printed by the first run still opens the admin API on the second: it was kept, as a hash.
+        Assert.Equal(HttpStatusCode.OK, adminStatus);
+        Assert.DoesNotContain(key[15..], File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, "aigis.db"), System.Text.Encoding.Latin1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_on_an_unusable_store_path_says_so_and_exits_1()
+    {
+        var directory = Directory.CreateTempSubdirectory("aigis-cli-").FullName;
+        File.WriteAllText(Path.Combine(directory, "file"), "");
+        var path = WriteTemp($"store: {{path: \"{Path.Combine(directory, "file", "aigis.db")}\"}}\nservices: []");
+
+        var (exitCode, stdout, stderr) = await AigisProcess.RunAsync(s_timeout, "up", "--config", path, "--listen", $"http://127.0.0.1:{FreePort()}", "--admin", $"http://127.0.0.1:{FreePort()}");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("aigis up: cannot open the store", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>aigis up</c> until it listens, calls the admin API with <paramref name="key"/> if given, stops it; returns its stdout.</summary>
+    private static async Task<(string Stdout, HttpStatusCode? AdminStatus)> RunUntilListeningAsync(string configPath, string? key)
+    {
+        var admin = FreePort();
+        await using var aigis = AigisProcess.Start("up", "--config", configPath, "--listen", $"http://127.0.0.1:{FreePort()}", "--admin", $"http://127.0.0.1:{admin}");
+        await aigis.WaitForLineAsync("store ", s_timeout);
+        HttpStatusCode? status = null;
+        if (key is not null)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            status = (await client.GetAsync("/admin/v1/keys")).StatusCode;
+        }
+
+        aigis.Terminate();
+        Assert.Equal(0, await aigis.WaitForExitAsync(s_timeout));
+        Assert.Equal("", aigis.Stderr);
+        return (aigis.Stdout, status);
+    }
+
+    private static int CountOf(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
 
     [Fact]
     public async Task Sigkill_of_aigis_leaves_no_replica_running()
