@@ -102,10 +102,13 @@ internal static class UpCommand
             output.WriteLine(Describe(replica));
         }
 
+        // Before the listening lines, which say that start-up is over. Not cancellable: a key made but never
+        // printed (Ctrl-C in between) would be lost for good.
+        await PrintKeysAsync(host, demo, output, CancellationToken.None);
+
         output.WriteLine($"aigis {AigisCli.Version} gateway listening on {host.PublicUrl}");
         output.WriteLine($"aigis admin listening on {host.AdminUrl}");
         output.WriteLine($"config {Path.GetFullPath(configPath)}: {loaded.Config!.Services.Count} services; edits are applied live");
-        await PrintKeysAsync(host, demo, output, cancellation);
         output.Flush();
 
         try

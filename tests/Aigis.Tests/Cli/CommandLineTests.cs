@@ -202,7 +202,7 @@ public sealed partial class CommandLineTests
     {
         var admin = FreePort();
         await using var aigis = AigisProcess.Start("up", "--config", configPath, "--listen", $"http://127.0.0.1:{FreePort()}", "--admin", $"http://127.0.0.1:{admin}");
-        await aigis.WaitForLineAsync("store ", s_timeout);
+        await aigis.WaitForLineAsync("aigis admin listening on", s_timeout);
         HttpStatusCode? status = null;
         if (key is not null)
         {
@@ -212,7 +212,8 @@ public sealed partial class CommandLineTests
         }
 
         aigis.Terminate();
-        Assert.Equal(0, await aigis.WaitForExitAsync(s_timeout));
+        var exitCode = await aigis.WaitForExitAsync(s_timeout);
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{aigis.Stdout}\n{aigis.Stderr}");
         Assert.Equal("", aigis.Stderr);
         return (aigis.Stdout, status);
     }
