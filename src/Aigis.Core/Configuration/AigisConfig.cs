@@ -5,6 +5,8 @@ public sealed record AigisConfig
 {
     public GatewayConfig Gateway { get; init; } = new();
 
+    public StoreConfig Store { get; init; } = new();
+
     public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
 }
 
@@ -23,6 +25,33 @@ public sealed record GatewayConfig
 
     /// <summary>Largest request body accepted, in bytes; larger ones get 413 before they are read.</summary>
     public long MaxBodySize { get; init; } = DefaultMaxBodySize;
+
+    /// <summary>Whether the public listener asks callers for a credential. Applies live on reload.</summary>
+    public AuthMode Auth { get; init; } = AuthMode.Required;
+}
+
+public enum AuthMode
+{
+    /// <summary>Every request on the public listener needs a valid API key (the default).</summary>
+    Required,
+
+    /// <summary>
+    /// The public listener serves anyone (for local experiments and tests with no keys). The admin listener
+    /// still needs an admin key: this switch never opens it.
+    /// </summary>
+    Disabled,
+}
+
+/// <summary>The <c>store</c> section: where durable state (keys, audit log) lives.</summary>
+public sealed record StoreConfig
+{
+    public const string DefaultPath = "./.aigis/aigis.db";
+
+    /// <summary>
+    /// The SQLite database file, relative to the directory aigis runs in. Never <c>:memory:</c>: keys must
+    /// survive a restart. Needs a restart to change.
+    /// </summary>
+    public string Path { get; init; } = DefaultPath;
 }
 
 public enum ServiceKind

@@ -16,7 +16,7 @@ public sealed record ConfigLoadResult(AigisConfig? Config, IReadOnlyList<ConfigE
 /// </summary>
 public static class ConfigLoader
 {
-    public static readonly string[] RootKeys = ["gateway", "services"];
+    public static readonly string[] RootKeys = ["gateway", "store", "services"];
 
     public static ConfigLoadResult LoadFile(string path, IEnumerable<ConfigOverride>? overrides = null)
     {
@@ -68,7 +68,7 @@ public static class ConfigLoader
                 root = new YamlMappingNode();
                 break;
             case 1:
-                context.Error(stream.Documents[0].RootNode, "the config must be a section of keys (gateway:, services:)");
+                context.Error(stream.Documents[0].RootNode, "the config must be a section of keys (gateway:, store:, services:)");
                 return new ConfigLoadResult(null, context.Errors);
             default:
                 context.Error(stream.Documents[1].RootNode, "the config must be one YAML document; remove the extra '---'");
@@ -96,6 +96,7 @@ public static class ConfigLoader
             config = key switch
             {
                 "gateway" => config with { Gateway = GatewaySectionBinder.Bind(value, context) },
+                "store" => config with { Store = StoreSectionBinder.Bind(value, context) },
                 _ => config with { Services = ServicesSectionBinder.Bind(value, context) },
             };
         }

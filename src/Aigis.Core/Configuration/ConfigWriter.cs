@@ -20,8 +20,10 @@ public static class ConfigWriter
                     { "listen", Plain(config.Gateway.Listen.OriginalString) },
                     { "admin", Plain(config.Gateway.Admin.OriginalString) },
                     { "maxBodySize", Plain(SizeParser.Format(config.Gateway.MaxBodySize)) },
+                    { "auth", Plain(config.Gateway.Auth == AuthMode.Disabled ? "disabled" : "required") },
                 }
             },
+            { "store", new YamlMappingNode { { "path", Quoted(config.Store.Path) } } },
             { "services", new YamlSequenceNode(config.Services.Select(Service)) },
         };
 

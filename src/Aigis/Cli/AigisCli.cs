@@ -16,6 +16,7 @@ internal static class AigisCli
             UpCommand.Create(output, error),
             ValidateCommand.Create(output, error),
             BenchCommand.Create(output, error),
+            KeysCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

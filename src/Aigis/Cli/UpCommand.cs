@@ -2,7 +2,10 @@ using System.CommandLine;
 using Aigis.Core.Configuration;
 using Aigis.Demo;
 using Aigis.Deployers;
+using Aigis.Core.Identity;
 using Aigis.Hosting;
+using Aigis.Identity;
+using Aigis.Store;
 using Microsoft.Extensions.Logging;
 
 namespace Aigis.Cli;
@@ -41,6 +44,7 @@ internal static class UpCommand
         IEnumerable<ConfigOverride> Overrides() => [.. ConfigOverride.FromProcessEnvironment(), .. flagOverrides];
 
         using var loggerFactory = ConsoleLogging.Create(logLevel);
+        var demo = configPath is null;
         if (configPath is null)
         {
             try
@@ -74,6 +78,11 @@ internal static class UpCommand
         {
             await host.StartAsync(cancellation);
         }
+        catch (StoreUnavailableException e)
+        {
+            error.WriteLine($"aigis up: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
         catch (IOException e)
         {
             // Kestrel reports a taken port as an IOException; the message names the address.
@@ -93,6 +102,10 @@ internal static class UpCommand
             output.WriteLine(Describe(replica));
         }
 
+        // Before the listening lines, which say that start-up is over. Not cancellable: a key made but never
+        // printed (Ctrl-C in between) would be lost for good.
+        await PrintKeysAsync(host, demo, output, CancellationToken.None);
+
         output.WriteLine($"aigis {AigisCli.Version} gateway listening on {host.PublicUrl}");
         output.WriteLine($"aigis admin listening on {host.AdminUrl}");
         output.WriteLine($"config {Path.GetFullPath(configPath)}: {loaded.Config!.Services.Count} services; edits are applied live");
@@ -111,6 +124,37 @@ internal static class UpCommand
         using var drain = new CancellationTokenSource(options.ShutdownTimeout);
         await host.StopAsync(drain.Token);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// On a fresh store, the admin key, once (DESIGN.md: <c>admin key: KEY</c>); for the demo, its user key once,
+    /// and on later starts a reminder that it exists. These lines go to the console only, never to the log.
+    /// </summary>
+    private static async Task PrintKeysAsync(AigisHost host, bool demo, TextWriter output, CancellationToken cancellation)
+    {
+        output.WriteLine($"store {host.StorePath}");
+        if (await host.BootstrapAdminKeyAsync(cancellation) is { } admin)
+        {
+            output.WriteLine($"admin key: {admin.Key}");
+            output.WriteLine("  shown once, now: keep it. `aigis keys ...` read it from AIGIS_ADMIN_KEY (or --admin-key).");
+        }
+
+        if (!demo)
+        {
+            return;
+        }
+
+        var spec = new KeySpec("demo", EmbeddedDemo.Tenant, KeyRole.User);
+        if (await host.Keys.CreateOnceAsync(ApiKeyService.DemoPurpose, spec, cancellation) is { } created)
+        {
+            output.WriteLine($"demo key: {created.Key}");
+            output.WriteLine($"try: {EmbeddedDemo.CurlLine(host.PublicUrl, created.Key)}");
+        }
+        else if (await host.Keys.FindForPurposeAsync(ApiKeyService.DemoPurpose, cancellation) is { } existing)
+        {
+            output.WriteLine($"demo key exists: id {existing.Id}, created {existing.CreatedAt:u}; its secret was shown once, at the first start.");
+            output.WriteLine($"  make another: AIGIS_ADMIN_KEY=<admin key> aigis keys create --name demo --tenant {EmbeddedDemo.Tenant}");
+        }
     }
 
     /// <summary>One line per replica at start: where it listens and its pid, or why it is not healthy.</summary>

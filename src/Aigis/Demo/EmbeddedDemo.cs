@@ -12,6 +12,9 @@ internal static class EmbeddedDemo
     public const string EmbeddingModel = "sim-embed";
     public const string VisionModel = "sim-vision";
 
+    /// <summary>The tenant of the demo's user key.</summary>
+    public const string Tenant = "demo";
+
     /// <summary>The demo's services, in the order they appear in the file.</summary>
     private static readonly DemoService[] s_services =
     [
@@ -31,6 +34,11 @@ internal static class EmbeddedDemo
         File.WriteAllText(path, Render());
         return path;
     }
+
+    /// <summary>A command that calls the demo's chat model with <paramref name="key"/>, to copy and paste.</summary>
+    public static string CurlLine(Uri publicUrl, string key) =>
+        $"curl -s {publicUrl.GetLeftPart(UriPartial.Authority)}/v1/chat/completions -H 'authorization: Bearer {key}' " +
+        $"-H 'content-type: application/json' -d '{{\"model\":\"{ChatModel}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'";
 
     public static string Render()
     {

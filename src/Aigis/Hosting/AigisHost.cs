@@ -1,9 +1,12 @@
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
 using Aigis.Deployers;
+using Aigis.Core.Identity;
 using Aigis.Endpoints;
+using Aigis.Identity;
 using Aigis.Pipeline;
 using Aigis.Proxy;
+using Aigis.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,7 +21,8 @@ namespace Aigis.Hosting;
 /// <summary>
 /// The running gateway: a public listener (model APIs only) and an admin listener, as two separate
 /// Kestrel applications so no admin route can ever be reached from the public side. They share one
-/// <see cref="GatewayState"/>, into which the process deployer publishes the replicas it runs.
+/// <see cref="GatewayState"/>, into which the process deployer publishes the replicas it runs, and one store
+/// (keys, audit log) with its key cache and audit writer.
 /// </summary>
 internal sealed class AigisHost : IAsyncDisposable
 {
@@ -30,12 +34,20 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
     private Balancing.InstanceMetricsScraper? _scraper;
+    private readonly SqliteStore _store;
+    private readonly AuditWriter _audit;
+    private readonly ApiKeyAuthenticator _authenticator;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        _store = new SqliteStore(config.Store.Path);
+        _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
+        var keyCache = new ApiKeyCache(options.TimeProvider);
+        _authenticator = new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider);
+        Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
         _public = BuildPublic(config, loggerFactory);
@@ -55,14 +67,33 @@ internal sealed class AigisHost : IAsyncDisposable
     /// <summary>Raised after each hot-reload attempt; null until started with a config path.</summary>
     public ConfigFileWatcher? Watcher => _watcher;
 
+    /// <summary>Creates, revokes and rotates API keys (what the admin API and the first start use).</summary>
+    public ApiKeyService Keys { get; }
+
+    /// <summary>The database file of the store.</summary>
+    public string StorePath => _store.FilePath;
+
+    /// <summary>The audit log's writer; flush it to read what was just decided.</summary>
+    internal AuditWriter Audit => _audit;
+
     public static AigisHost Create(AigisConfig config, AigisHostOptions options) => new(config, options);
 
     /// <summary>
-    /// Binds both listeners, then starts the replicas of process services and waits until each has passed its
+    /// Makes the first admin key if this store never had one, and returns it (to print once); null on every
+    /// later start with the same store.
+    /// </summary>
+    public Task<CreatedKey?> BootstrapAdminKeyAsync(CancellationToken cancellationToken) =>
+        Keys.CreateOnceAsync(ApiKeyService.BootstrapAdminPurpose, new KeySpec("bootstrap-admin", KeySpec.DefaultTenant, KeyRole.Admin), cancellationToken);
+
+    /// <summary>
+    /// Opens the store (applying its migrations), binds both listeners, then starts the replicas of process services and waits until each has passed its
     /// first health check or failed its first start; only then does the gateway report ready.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // The store before the listeners: the first request may need a key from it.
+        await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
+        _audit.Start();
         await _admin.StartAsync(cancellationToken);
         AdminUrl = BoundUrl(_admin);
         await _public.StartAsync(cancellationToken);
@@ -100,6 +131,9 @@ internal sealed class AigisHost : IAsyncDisposable
         }
 
         await _admin.StopAsync(cancellationToken);
+
+        // Last: every refusal and admin call made while the listeners drained is written before aigis exits.
+        await _audit.StopAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -115,6 +149,7 @@ internal sealed class AigisHost : IAsyncDisposable
         await _deployer.DisposeAsync();
         await WaitForReconcilesAsync();
         await _admin.DisposeAsync();
+        await _audit.DisposeAsync();
         _invokers.Dispose();
     }
 
@@ -170,6 +205,7 @@ internal sealed class AigisHost : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
+        app.UseMiddleware<AuthenticationMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;
@@ -184,10 +220,19 @@ internal sealed class AigisHost : IAsyncDisposable
             KestrelListen.Bind(kestrel, config.Gateway.Admin);
         });
         builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<IAuditStore>(_store);
+        builder.Services.AddSingleton(Keys);
+        builder.Services.AddSingleton<AdminKeyEndpoints>();
+        builder.Services.AddSingleton<AdminAuditEndpoints>();
 
         var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<UnhandledErrorMiddleware>();
+        app.UseMiddleware<AdminAuthenticationMiddleware>();
         app.UseRouting();
         AdminEndpoints.Map(app, State);
+        app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
         return app;
     }
 
@@ -200,6 +245,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(_options.TimeProvider);
         builder.Services.AddSingleton(State);
+        builder.Services.AddSingleton(_authenticator);
+        builder.Services.AddSingleton(_audit);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
     }

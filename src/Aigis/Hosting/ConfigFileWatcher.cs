@@ -106,14 +106,20 @@ internal sealed partial class ConfigFileWatcher : IDisposable
         }
 
         var current = _state.Routes.Config.Gateway;
+        var currentStore = _state.Routes.Config.Store;
         var next = result.Config!;
         if (next.Gateway.Listen != current.Listen || next.Gateway.Admin != current.Admin)
         {
             Log.ListenerChangeNeedsRestart(_logger);
         }
 
-        // Listeners stay as they were bound; everything else takes effect now.
-        var table = _state.Apply(next with { Gateway = next.Gateway with { Listen = current.Listen, Admin = current.Admin } });
+        if (next.Store != currentStore)
+        {
+            Log.StoreChangeNeedsRestart(_logger);
+        }
+
+        // Listeners and the store stay as they were opened; everything else (gateway.auth too) takes effect now.
+        var table = _state.Apply(next with { Gateway = next.Gateway with { Listen = current.Listen, Admin = current.Admin }, Store = currentStore });
         Log.Reloaded(_logger, _path, table.ByName.Count, table.ByName.Values.Sum(s => s.Instances.Length));
         return new ConfigReloadOutcome(true, []);
     }
@@ -145,6 +151,9 @@ internal sealed partial class ConfigFileWatcher : IDisposable
 
         [LoggerMessage(13, LogLevel.Warning, "gateway.listen or gateway.admin changed: restart aigis to move the listeners; other changes are applied")]
         public static partial void ListenerChangeNeedsRestart(ILogger logger);
+
+        [LoggerMessage(15, LogLevel.Warning, "store changed: restart aigis to open another store; other changes are applied")]
+        public static partial void StoreChangeNeedsRestart(ILogger logger);
 
         [LoggerMessage(14, LogLevel.Warning, "Cannot watch {Path} for changes ({Reason}); checking it every 2s instead")]
         public static partial void WatcherUnavailable(ILogger logger, string path, string reason);

@@ -48,6 +48,40 @@ internal readonly record struct GatewayError(int StatusCode, string Type, string
     public static GatewayError UpstreamTimedOut(string service, TimeSpan timeout) =>
         new(504, "server_error", "upstream_timeout", $"The service `{service}` did not answer within {Core.Configuration.DurationParser.Format(timeout)}.");
 
+    public static GatewayError MissingApiKey() =>
+        new(401, "authentication_error", "missing_api_key", "You didn't provide an API key. Send it as `Authorization: Bearer KEY` or `x-api-key: KEY`.");
+
+    public static GatewayError InvalidApiKey() =>
+        new(401, "authentication_error", "invalid_api_key", "Incorrect API key provided.");
+
+    public static GatewayError AmbiguousCredentials() =>
+        new(401, "authentication_error", "ambiguous_credentials", "Send exactly one credential: one `Authorization: Bearer KEY` header, or one `x-api-key` header with the same key.");
+
+    public static GatewayError ExpiredApiKey(bool rotated) =>
+        new(401, "authentication_error", "expired_api_key", rotated
+            ? "This API key was rotated and its overlap period has ended; use the key that replaced it."
+            : "This API key has expired; ask an administrator for a new one.");
+
+    public static GatewayError RevokedApiKey() =>
+        new(401, "authentication_error", "revoked_api_key", "This API key has been revoked.");
+
+    public static GatewayError AuthUnavailable() =>
+        new(503, "server_error", "auth_unavailable", "The gateway could not check your API key just now; try again.");
+
+    public static GatewayError AdminKeyRequired() =>
+        new(403, "permission_error", "admin_key_required", "This is the admin API; it needs a key with the admin role.");
+
+    /// <summary>The refusal for an authentication failure (not <see cref="Identity.AuthFailure.None"/>).</summary>
+    public static GatewayError ForAuthFailure(Identity.AuthResult result) => result.Failure switch
+    {
+        Identity.AuthFailure.Missing => MissingApiKey(),
+        Identity.AuthFailure.Ambiguous => AmbiguousCredentials(),
+        Identity.AuthFailure.Expired => ExpiredApiKey(result.Rotated),
+        Identity.AuthFailure.Revoked => RevokedApiKey(),
+        Identity.AuthFailure.StoreUnavailable => AuthUnavailable(),
+        _ => InvalidApiKey(),
+    };
+
     // Echoing user input is useful, echoing megabytes of it is not.
     private static string Truncate(string value) => value.Length <= 200 ? value : value[..200] + "...";
 }

@@ -18,6 +18,12 @@ internal static class GatewayErrorWriter
         RequestIdMiddleware.Stamp(context);
         context.Response.StatusCode = error.StatusCode;
         context.Response.ContentType = "application/json";
+        if (error.StatusCode == StatusCodes.Status401Unauthorized)
+        {
+            // RFC 9110: a 401 names the scheme that would work.
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"aigis\"";
+        }
+
         var body = new OpenAiErrorBody(new OpenAiError(error.Message, error.Type, error.Param, error.Code));
         return context.Response.WriteAsJsonAsync(body, GatewayJsonContext.Default.OpenAiErrorBody, contentType: "application/json", context.RequestAborted);
     }

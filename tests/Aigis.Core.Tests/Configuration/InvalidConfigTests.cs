@@ -544,6 +544,37 @@ public sealed class InvalidConfigTests
             """,
             4, 7, "unknown key 'idel' in services[a].timeouts; did you mean 'idle'?"
         },
+        {
+            "unknown auth mode",
+            """
+            |gateway:
+            |  auth: optional
+            """,
+            2, 9, "gateway.auth: unknown value 'optional'"
+        },
+        {
+            "in-memory store",
+            """
+            |store:
+            |  path: ":memory:"
+            """,
+            2, 9, "store.path: an in-memory database would lose every key at restart"
+        },
+        {
+            "store path naming a directory",
+            """
+            |store: {path: ./data/}
+            """,
+            1, 15, "store.path: './data/' names a directory"
+        },
+        {
+            "unknown store key",
+            """
+            |store:
+            |  pth: x.db
+            """,
+            2, 3, "unknown key 'pth' in store; did you mean 'path'?"
+        },
     };
 
     [Theory]

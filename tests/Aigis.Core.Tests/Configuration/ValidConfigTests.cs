@@ -9,6 +9,9 @@ public sealed class ValidConfigTests
           listen: http://0.0.0.0:9080
           admin: http://127.0.0.1:9081
           maxBodySize: 2MiB
+          auth: disabled
+        store:
+          path: /var/lib/aigis/aigis.db
         services:
           - name: chat
             kind: llm
@@ -60,6 +63,8 @@ public sealed class ValidConfigTests
         Assert.Equal(new Uri("http://0.0.0.0:9080"), config.Gateway.Listen);
         Assert.Equal(new Uri("http://127.0.0.1:9081"), config.Gateway.Admin);
         Assert.Equal(2 * 1024 * 1024, config.Gateway.MaxBodySize);
+        Assert.Equal(AuthMode.Disabled, config.Gateway.Auth);
+        Assert.Equal("/var/lib/aigis/aigis.db", config.Store.Path);
 
         var chat = config.Services[0];
         Assert.Equal("chat", chat.Name);
@@ -96,6 +101,15 @@ public sealed class ValidConfigTests
         Assert.Equal(TimeSpan.FromSeconds(45), process.StartTimeout);
         Assert.Equal("fast", process.Env["SIM_MODE"]);
         Assert.Equal("", process.Env["EMPTY"]);
+    }
+
+    [Fact]
+    public void Auth_is_required_and_the_store_is_under_dot_aigis_by_default()
+    {
+        var config = ConfigLoader.LoadText("services: []", "defaults.yaml").Config!;
+
+        Assert.Equal(AuthMode.Required, config.Gateway.Auth);
+        Assert.Equal("./.aigis/aigis.db", config.Store.Path);
     }
 
     [Fact]
@@ -149,6 +163,7 @@ public sealed class ValidConfigTests
         Assert.Empty(second.Errors);
         Assert.Equal(written, ConfigWriter.ToYaml(second.Config!));
         Assert.Equal(first.Gateway, second.Config!.Gateway);
+        Assert.Equal(first.Store, second.Config.Store);
         Assert.Equal(first.Services.Select(s => s.Name), second.Config.Services.Select(s => s.Name));
         Assert.Equal(first.Services[0].Instances, second.Config.Services[0].Instances);
         Assert.Equal(first.Services[0].Timeouts, second.Config.Services[0].Timeouts);

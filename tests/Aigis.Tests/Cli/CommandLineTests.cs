@@ -97,7 +97,7 @@ public sealed partial class CommandLineTests
     public async Task Up_serves_then_stops_cleanly_on_sigterm()
     {
         await using var upstream = await TestUpstream.StartAsync("chat");
-        var path = WriteTemp($"services: [{{name: chat, kind: llm, models: [m], instances: [\"{upstream.Url}\"]}}]");
+        var path = WriteTemp($"gateway: {{auth: disabled}}\nservices: [{{name: chat, kind: llm, models: [m], instances: [\"{upstream.Url}\"]}}]");
         var (listen, admin) = (FreePort(), FreePort());
 
         await using var aigis = AigisProcess.Start("up", "--config", path, "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
@@ -120,7 +120,10 @@ public sealed partial class CommandLineTests
 
         await using var aigis = AigisProcess.Start(environment: null, workingDirectory: workingDirectory, "up", "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
         await aigis.WaitForLineAsync("aigis admin listening on", s_timeout);
+        var demoKey = (await aigis.WaitForLineAsync("demo key: ", s_timeout))["demo key: ".Length..];
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listen}") };
+        var anonymous = await client.GetAsync("/v1/models");
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", demoKey);
         var models = await Json.ReadAsync(await client.GetAsync("/v1/models"));
         var chat = await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"sim-llama-3-8b","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}"""));
         var embedding = await client.PostAsync("/v1/embeddings", Json.Body("""{"model":"sim-embed","input":"hi"}"""));
@@ -130,6 +133,7 @@ public sealed partial class CommandLineTests
         aigis.Terminate();
         var exitCode = await aigis.WaitForExitAsync(s_timeout);
 
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(["sim-embed", "sim-llama-3-8b"], models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray());
         Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
         Assert.Equal(HttpStatusCode.OK, embedding.StatusCode);
@@ -140,7 +144,81 @@ public sealed partial class CommandLineTests
 
         // The simulators are gone with aigis: no process left, nothing listens on their ports any more.
         await OsProcess.AllGoneAsync(replicas.Select(r => r.Pid).ToArray(), replicas.Select(r => r.Port).ToArray(), TimeSpan.FromSeconds(5));
+
+        // The keys were printed once, with a curl line that uses the demo key.
+        Assert.Single(aigis.Stdout.Split('\n'), l => l.StartsWith("admin key: aigis_", StringComparison.Ordinal));
+        Assert.Contains($"try: curl -s http://127.0.0.1:{listen}/v1/chat/completions -H 'authorization: Bearer {demoKey}'", aigis.Stdout, StringComparison.Ordinal);
+
+        // A second start on the same store prints neither key, says how to make another, and the demo key still works.
+        await using var again = AigisProcess.Start(environment: null, workingDirectory: workingDirectory, "up", "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
+        await again.WaitForLineAsync("aigis admin listening on", s_timeout);
+        var exists = await again.WaitForLineAsync("demo key exists: ", s_timeout);
+        var secondModels = await client.GetAsync("/v1/models");
+        again.Terminate();
+        Assert.Equal(0, await again.WaitForExitAsync(s_timeout));
+
+        Assert.Contains($"id {demoKey[6..14]}", exists, StringComparison.Ordinal);
+        Assert.Contains("aigis keys create --name demo --tenant demo", again.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin key:", again.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo key: ", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, secondModels.StatusCode);
     }
+
+    [Fact]
+    public async Task Up_prints_the_admin_key_once_on_a_fresh_store_and_never_on_later_starts()
+    {
+        var path = WriteTemp("services: []");
+
+        var (first, _) = await RunUntilListeningAsync(path, key: null);
+        var adminLines = first.Split('\n').Where(l => l.StartsWith("admin key: ", StringComparison.Ordinal)).ToArray();
+        var key = Assert.Single(adminLines)["admin key: ".Length..];
+        var (second, adminStatus) = await RunUntilListeningAsync(path, key);
+
+        Assert.Matches("^aigis_[0-9A-Za-z]{8}_[0-9A-Za-z]{43}$", key);
+        Assert.Equal(1, CountOf(first, key));
+        Assert.DoesNotContain("admin key", second, StringComparison.Ordinal);
+
+        // The key printed by the first run still opens the admin API on the second: it was kept, as a hash.
+        Assert.Equal(HttpStatusCode.OK, adminStatus);
+        Assert.DoesNotContain(key[15..], File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, "aigis.db"), System.Text.Encoding.Latin1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_on_an_unusable_store_path_says_so_and_exits_1()
+    {
+        var directory = Directory.CreateTempSubdirectory("aigis-cli-").FullName;
+        File.WriteAllText(Path.Combine(directory, "file"), "");
+        var path = WriteTemp($"store: {{path: \"{Path.Combine(directory, "file", "aigis.db")}\"}}\nservices: []");
+
+        var (exitCode, stdout, stderr) = await AigisProcess.RunAsync(s_timeout, "up", "--config", path, "--listen", $"http://127.0.0.1:{FreePort()}", "--admin", $"http://127.0.0.1:{FreePort()}");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("aigis up: cannot open the store", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>aigis up</c> until it listens, calls the admin API with <paramref name="key"/> if given, stops it; returns its stdout.</summary>
+    private static async Task<(string Stdout, HttpStatusCode? AdminStatus)> RunUntilListeningAsync(string configPath, string? key)
+    {
+        var admin = FreePort();
+        await using var aigis = AigisProcess.Start("up", "--config", configPath, "--listen", $"http://127.0.0.1:{FreePort()}", "--admin", $"http://127.0.0.1:{admin}");
+        await aigis.WaitForLineAsync("aigis admin listening on", s_timeout);
+        HttpStatusCode? status = null;
+        if (key is not null)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}") };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            status = (await client.GetAsync("/admin/v1/keys")).StatusCode;
+        }
+
+        aigis.Terminate();
+        var exitCode = await aigis.WaitForExitAsync(s_timeout);
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{aigis.Stdout}\n{aigis.Stderr}");
+        Assert.Equal("", aigis.Stderr);
+        return (aigis.Stdout, status);
+    }
+
+    private static int CountOf(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
 
     [Fact]
     public async Task Sigkill_of_aigis_leaves_no_replica_running()
@@ -229,14 +307,17 @@ public sealed partial class CommandLineTests
 
     private sealed record StartedReplica(string Name, int Port, int Pid);
 
-    private static string WriteTemp(string yaml)
+    /// <summary>Writes a config into a new temporary directory, with the store beside it unless the YAML names one.</summary>
+    internal static string WriteTemp(string yaml)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("aigis-cli-").FullName, "aigis.yaml");
-        File.WriteAllText(path, yaml);
+        var directory = Directory.CreateTempSubdirectory("aigis-cli-").FullName;
+        var path = Path.Combine(directory, "aigis.yaml");
+        var store = yaml.Contains("store:", StringComparison.Ordinal) ? "" : $"\nstore: {{path: \"{Path.Combine(directory, "aigis.db")}\"}}\n";
+        File.WriteAllText(path, yaml + store);
         return path;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

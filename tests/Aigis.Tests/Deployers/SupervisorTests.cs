@@ -29,8 +29,12 @@ public sealed class SupervisorTests
     public async Task A_command_that_ignores_sigterm_is_killed_after_the_grace_period()
     {
         var grace = TimeSpan.FromMilliseconds(500);
-        await using var replica = Start("trap '' TERM; echo started; while :; do sleep 1; done", grace);
+        var ready = Path.Combine(Directory.CreateTempSubdirectory("aigis-supervisor-").FullName, "trapped");
+        await using var replica = Start($"trap '' TERM; echo $$ > {ready}; while :; do sleep 1; done", grace);
         var command = await replica.CommandPid.WaitAsync(s_timeout);
+
+        // The shell has started before it has run `trap`: stop only once it ignores SIGTERM for sure.
+        await ReadPidAsync(ready);
 
         var stopwatch = Stopwatch.StartNew();
         await replica.StopAsync().WaitAsync(s_timeout);

@@ -21,8 +21,9 @@ public sealed class OpenAiSdkThroughGatewayTests
         await using var gateway = await GatewayUnderTest.StartAsync($"""
               - {"{"}name: chat, kind: llm, models: [sim-llama-3-8b], instances: ["{chat1.BaseAddress}", "{chat2.BaseAddress}"]{"}"}
               - {"{"}name: embed, kind: llm, models: [sim-embed], instances: ["{embed.BaseAddress}"]{"}"}
-            """);
-        var client = new OpenAIClient(new ApiKeyCredential("not-checked-yet"), new OpenAIClientOptions { Endpoint = new Uri(gateway.Public.BaseAddress!, "v1") });
+            """, "  auth: required");
+        var (_, key) = await Identity.KeysApi.CreateAsync(gateway.AdminApi, "sdk-test", tenant: "acme");
+        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(gateway.Public.BaseAddress!, "v1") });
         var chat = client.GetChatClient("sim-llama-3-8b");
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 8 };
 
@@ -47,6 +48,18 @@ public sealed class OpenAiSdkThroughGatewayTests
         Assert.True(updates >= 8, $"expected one update per token, got {updates}");
         Assert.Equal(384, embedding.ToFloats().Length);
         Assert.Equal(["sim-embed", "sim-llama-3-8b"], models);
+    }
+
+    [Fact]
+    public async Task Sdk_sees_a_bad_key_as_a_401_client_error()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync("[]", "  auth: required");
+        var client = new OpenAIClient(new ApiKeyCredential("aigis_not-a-real-key"), new OpenAIClientOptions { Endpoint = new Uri(gateway.Public.BaseAddress!, "v1") });
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => client.GetChatClient("nope").CompleteChatAsync([new UserChatMessage("hi")]));
+
+        Assert.Equal(401, error.Status);
+        Assert.Contains("invalid_api_key", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

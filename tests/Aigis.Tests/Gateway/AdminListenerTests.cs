@@ -25,7 +25,7 @@ public sealed class AdminListenerTests
     {
         await using var gateway = await GatewayUnderTest.StartAsync("[]");
 
-        var response = await gateway.Admin.GetAsync("/v1/models");
+        var response = await gateway.AdminApi.GetAsync("/v1/models");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

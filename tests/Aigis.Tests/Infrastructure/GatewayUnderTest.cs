@@ -6,25 +6,41 @@ namespace Aigis.Tests.Infrastructure;
 
 /// <summary>
 /// An Aigis host started from YAML written to a temporary file (so hot reload can be exercised), on
-/// ephemeral loopback ports, with an <see cref="HttpClient"/> for each listener.
+/// ephemeral loopback ports, with an <see cref="HttpClient"/> for each listener and its store in the same
+/// temporary directory. The public listener runs with <c>auth: disabled</c> unless <c>gatewayExtra</c> sets
+/// <c>auth</c> itself; the admin key made at start is <see cref="AdminKey"/>, and <see cref="AdminApi"/> sends it.
 /// </summary>
 internal sealed class GatewayUnderTest : IAsyncDisposable
 {
     private readonly AigisHost _host;
     private readonly string _directory;
 
-    private GatewayUnderTest(AigisHost host, string directory, string configPath)
+    private GatewayUnderTest(AigisHost host, string directory, string configPath, string adminKey)
     {
         _host = host;
         _directory = directory;
         ConfigPath = configPath;
+        AdminKey = adminKey;
         Public = new HttpClient { BaseAddress = host.PublicUrl, Timeout = TimeSpan.FromSeconds(30) };
         Admin = new HttpClient { BaseAddress = host.AdminUrl, Timeout = TimeSpan.FromSeconds(30) };
+        AdminApi = new HttpClient { BaseAddress = host.AdminUrl, Timeout = TimeSpan.FromSeconds(30) };
+        AdminApi.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
     }
 
     public HttpClient Public { get; }
 
+    /// <summary>The admin listener, without credentials.</summary>
     public HttpClient Admin { get; }
+
+    /// <summary>The admin listener, sending <see cref="AdminKey"/>.</summary>
+    public HttpClient AdminApi { get; }
+
+    /// <summary>The admin key made at first start of this gateway's (fresh) store.</summary>
+    public string AdminKey { get; }
+
+    public string Directory => _directory;
+
+    public string StorePath => Path.Combine(_directory, "aigis.db");
 
     public string ConfigPath { get; }
 
@@ -40,34 +56,54 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     /// <summary>Starts a gateway with host options (deployer options, a logger factory, a clock) besides the config.</summary>
     public static async Task<GatewayUnderTest> StartAsync(string servicesYaml, AigisHostOptions options, string gatewayExtra = "")
     {
-        var directory = Directory.CreateTempSubdirectory("aigis-test-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("aigis-test-").FullName;
         var path = Path.Combine(directory, "aigis.yaml");
-        await File.WriteAllTextAsync(path, Compose(servicesYaml, gatewayExtra));
+        await File.WriteAllTextAsync(path, Compose(servicesYaml, gatewayExtra, directory));
         var loaded = ConfigLoader.LoadFile(path);
         Assert.True(loaded.IsValid, string.Join('\n', loaded.Errors));
         var host = AigisHost.Create(loaded.Config!, options with { ConfigPath = path, Overrides = () => [], ShutdownTimeout = TimeSpan.FromSeconds(5) });
+        string adminKey;
         try
         {
             await host.StartAsync(CancellationToken.None);
+            adminKey = (await host.BootstrapAdminKeyAsync(CancellationToken.None))!.Key;
         }
         catch
         {
             await host.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
             throw;
         }
 
-        return new GatewayUnderTest(host, directory, path);
+        return new GatewayUnderTest(host, directory, path, adminKey);
     }
 
-    public static string Compose(string servicesYaml, string gatewayExtra = "") =>
-        $"""
-        gateway:
-          listen: http://127.0.0.1:0
-          admin: http://127.0.0.1:0
-        {gatewayExtra}
-        services:{(servicesYaml.TrimStart().StartsWith('[') ? " " + servicesYaml.Trim() : "\n" + servicesYaml)}
-        """;
+    /// <summary>
+    /// The config text. The lines above <c>services:</c> stay four (listen, admin, extras) so tests can name the
+    /// line of a service; the store goes after the services.
+    /// </summary>
+    public static string Compose(string servicesYaml, string gatewayExtra, string directory)
+    {
+        var extra = gatewayExtra.Contains("auth:", StringComparison.Ordinal) ? gatewayExtra
+            : gatewayExtra.Length == 0 ? "  auth: disabled" : gatewayExtra + "\n  auth: disabled";
+        return $"""
+            gateway:
+              listen: http://127.0.0.1:0
+              admin: http://127.0.0.1:0
+            {extra}
+            services:{(servicesYaml.TrimStart().StartsWith('[') ? " " + servicesYaml.Trim() : "\n" + servicesYaml.TrimEnd())}
+            store:
+              path: "{Path.Combine(directory, "aigis.db")}"
+            """;
+    }
+
+    /// <summary>An HTTP client for the public listener that sends <paramref name="key"/> as a bearer token.</summary>
+    public HttpClient PublicWithKey(string key)
+    {
+        var client = new HttpClient { BaseAddress = _host.PublicUrl, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
 
     /// <summary>Rewrites the config file and waits for the watcher to report the outcome.</summary>
     public async Task<ConfigReloadOutcome> RewriteConfigAsync(string servicesYaml, string gatewayExtra = "")
@@ -79,7 +115,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         {
             // Write beside and rename over, as editors do, so the watcher never reads a half-written file.
             var temp = ConfigPath + ".tmp";
-            await File.WriteAllTextAsync(temp, Compose(servicesYaml, gatewayExtra));
+            await File.WriteAllTextAsync(temp, Compose(servicesYaml, gatewayExtra, _directory));
             File.Move(temp, ConfigPath, overwrite: true);
             return await outcome.Task.WaitAsync(TimeSpan.FromSeconds(15));
         }
@@ -93,9 +129,10 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     {
         Public.Dispose();
         Admin.Dispose();
+        AdminApi.Dispose();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _host.StopAsync(stop.Token);
         await _host.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        System.IO.Directory.Delete(_directory, recursive: true);
     }
 }

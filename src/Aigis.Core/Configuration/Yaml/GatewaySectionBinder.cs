@@ -6,7 +6,8 @@ namespace Aigis.Core.Configuration.Yaml;
 /// <summary>Binds the <c>gateway</c> section.</summary>
 internal static class GatewaySectionBinder
 {
-    public static readonly string[] Keys = ["listen", "admin", "maxBodySize"];
+    public static readonly string[] Keys = ["listen", "admin", "maxBodySize", "auth"];
+    private static readonly string[] s_authModes = ["required", "disabled"];
 
     public static GatewayConfig Bind(YamlNode node, ConfigReadContext context)
     {
@@ -32,6 +33,13 @@ internal static class GatewaySectionBinder
                     break;
                 case "maxBodySize":
                     config = config with { MaxBodySize = context.Size(value, "gateway.maxBodySize", 1024, 1L << 30) ?? config.MaxBodySize };
+                    break;
+                case "auth":
+                    config = context.Choice(value, "gateway.auth", s_authModes) switch
+                    {
+                        "disabled" => config with { Auth = AuthMode.Disabled },
+                        _ => config with { Auth = AuthMode.Required },
+                    };
                     break;
             }
         }

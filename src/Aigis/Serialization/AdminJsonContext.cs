@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+
+namespace Aigis.Serialization;
+
+/// <summary><c>POST /admin/v1/keys</c>. Unknown fields are refused, so a typo never silently drops an expiry.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record CreateKeyRequest
+{
+    public string? Name { get; init; }
+
+    public string? Tenant { get; init; }
+
+    public string? Role { get; init; }
+
+    /// <summary>A duration such as <c>30d</c>; none means the key never expires.</summary>
+    public string? ExpiresIn { get; init; }
+}
+
+/// <summary><c>POST /admin/v1/keys/{id}/rotate</c>; the body is optional.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record RotateKeyRequest
+{
+    /// <summary>How long the old key stays valid, e.g. <c>1h</c> (the default); <c>0s</c> ends it at once.</summary>
+    public string? Overlap { get; init; }
+}
+
+/// <summary>A key as listed: never its secret or hash.</summary>
+internal sealed record KeyView(
+    string Id,
+    string Name,
+    string Tenant,
+    string Role,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    string? ReplacedBy,
+    string? Replaces,
+    string CreatedBy);
+
+/// <summary>The answer to a creation or rotation: the only time the whole key is ever shown.</summary>
+internal sealed record CreatedKeyView(string Key, KeyView Details, KeyView? Replaced);
+
+internal sealed record KeyList(string Object, IReadOnlyList<KeyView> Data);
+
+internal sealed record AuditEntry(
+    long Id,
+    DateTimeOffset At,
+    string Action,
+    string Outcome,
+    string Actor,
+    string? Subject,
+    string? Reason,
+    string? RequestId,
+    string? Client,
+    string? Detail);
+
+internal sealed record AuditList(string Object, IReadOnlyList<AuditEntry> Data);
+
+/// <summary>
+/// The admin API's payloads, in snake_case like the public API's, serialized without reflection. The CLI reads
+/// answers with the same types; fields it does not know (from a newer aigis) are ignored there.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(RotateKeyRequest))]
+[JsonSerializable(typeof(KeyView))]
+[JsonSerializable(typeof(CreatedKeyView))]
+[JsonSerializable(typeof(KeyList))]
+[JsonSerializable(typeof(AuditList))]
+internal sealed partial class AdminJsonContext : JsonSerializerContext;
