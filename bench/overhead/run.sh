@@ -84,6 +84,8 @@ cat > "$work/aigis.yaml" <<AIGIS
 gateway:
   listen: http://127.0.0.1:$aigis_port
   admin: http://127.0.0.1:$admin_port
+store:
+  path: $work/aigis.db
 services:
   - name: chat
     kind: llm
@@ -95,23 +97,27 @@ dotnet src/Aigis/bin/Release/net10.0/aigis.dll up --config "$work/aigis.yaml" --
 
 for port in $upstream_port $nginx_port $haproxy_port $aigis_port; do wait_port "$port"; done
 
-measure() { # target url pid
-  local target=$1 url=$2 pid=$3
+# Aigis authenticates every request: use the admin key its first start printed (admin keys may call models).
+key=$(awk '/^admin key:/{print $3}' "$work/aigis.log")
+sed "s|^wrk.body|wrk.headers[\"Authorization\"] = \"Bearer $key\"\nwrk.body|" bench/overhead/post.lua > "$work/post-aigis.lua"
+
+measure() { # target url pid [lua]
+  local target=$1 url=$2 pid=$3 script=${4:-bench/overhead/post.lua}
   # A short warm-up (JIT, connection pools), then the measured run.
-  wrk -t"$threads" -c"$connections" -d2s -s bench/overhead/post.lua "$url" >/dev/null
-  local out; out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s bench/overhead/post.lua "$url")
+  wrk -t"$threads" -c"$connections" -d2s -s "$script" "$url" >/dev/null
+  local out; out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$script" "$url")
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx|Socket errors/{e=1} END{print e+0}' <<<"$out")
+  errors=$(awk '/Non-2xx or 3xx responses/{e+=$NF} /Socket errors/{e+=1} END{print e+0}' <<<"$out")
   to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v); print v+0} else {sub(/s/,"",v); print v*1000} }'; }
   printf '{"target":"%s","rps":%s,"p50_ms":%s,"p99_ms":%s,"rss_mb":%s,"errors":%s}\n' \
     "$target" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" "$(rss_mb "$pid")" "$errors"
 }
 
 measure direct "http://127.0.0.1:$upstream_port/v1/chat/completions" "$upstream_pid"
-measure aigis "http://127.0.0.1:$aigis_port/v1/chat/completions" "$aigis_pid"
+measure aigis "http://127.0.0.1:$aigis_port/v1/chat/completions" "$aigis_pid" "$work/post-aigis.lua"
 measure nginx "http://127.0.0.1:$nginx_port/v1/chat/completions" "$nginx_pid"
 measure haproxy "http://127.0.0.1:$haproxy_port/v1/chat/completions" "$haproxy_pid"
 # Portkey's gateway is not measured yet: it needs its npm package installed and an OpenAI provider
