@@ -31,15 +31,16 @@ internal static class AigisCli
             return ExitCodes.BadInput;
         }
 
-        var invocation = new InvocationConfiguration
+        if (parse.CommandResult.Command.Name == "up")
         {
-            Output = output,
-            Error = error,
+            // `up` takes Ctrl-C and SIGTERM itself, from before its action starts: System.CommandLine registers its
+            // handlers only once the action runs, so a SIGTERM in that window (an orchestrator stopping a pod that
+            // is still starting) killed the process outright, exit 143, instead of draining. The drain and the
+            // replicas' stop are bounded by their own timeouts; replicas' supervisors stop them if aigis dies.
+            using var signals = new Aigis.Sim.Cli.TerminationSignals(CancellationToken.None);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, signals.Token);
+        }
 
-            // Leave time for a graceful drain (30s) and the replicas' stop (10s grace) after Ctrl-C or SIGTERM
-            // before the process is torn down; replicas' supervisors stop them even then, when their pipe closes.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(45),
-        };
-        return await parse.InvokeAsync(invocation);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -250,6 +250,21 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
+    public async Task Sigterm_while_the_demo_replicas_start_stops_cleanly_with_exit_0()
+    {
+        var workingDirectory = Directory.CreateTempSubdirectory("aigis-early-term-").FullName;
+        var (listen, admin) = (FreePort(), FreePort());
+
+        await using var aigis = AigisProcess.Start(environment: null, workingDirectory: workingDirectory, "up", "--listen", $"http://127.0.0.1:{listen}", "--admin", $"http://127.0.0.1:{admin}");
+        await aigis.WaitForLineAsync("demo:", s_timeout);
+        aigis.Terminate();
+        var exitCode = await aigis.WaitForExitAsync(s_timeout);
+
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain("   at ", aigis.Stdout + aigis.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Up_on_a_taken_port_says_so_and_exits_1()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
