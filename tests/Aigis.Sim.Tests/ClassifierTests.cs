@@ -165,7 +165,9 @@ public sealed class ClassifierTests
 
         using var _ = await sim.PostForJsonAsync("v1/classify", ImageRequest(Image(1 << 20, fill: 5)));
 
-        Assert.True(TimeProvider.System.GetElapsedTime(start) >= TimeSpan.FromMilliseconds(212));
+        // A little slack: system timers can fire a millisecond or so before the Stopwatch agrees.
+        var elapsed = TimeProvider.System.GetElapsedTime(start);
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(205), $"answered after {elapsed.TotalMilliseconds} ms");
     }
 
     internal static byte[] Image(int length, byte fill)
