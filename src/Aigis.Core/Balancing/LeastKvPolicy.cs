@@ -23,12 +23,7 @@ internal sealed class LeastKvPolicy(BalancingOptions options, TimeProvider time)
 
         Span<double> queue = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
         Span<double> kv = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
-        LoadSignals.Estimate(instances, queue, kv, time, options.StaleAfter);
-        var maxQueue = 1.0;
-        foreach (var q in queue)
-        {
-            maxQueue = Math.Max(maxQueue, q);
-        }
+        var (_, maxQueue, _) = LoadSignals.Estimate(instances, queue, kv, time, options.StaleAfter);
 
         var offset = (int)(Interlocked.Increment(ref _start) % (uint)instances.Length);
         var best = -1;

@@ -9,8 +9,11 @@ namespace Aigis.Core.Balancing;
 /// </summary>
 internal static class LoadSignals
 {
-    /// <returns>True when scraped metrics were used; false when the estimates are in-flight counts and KV is 0.</returns>
-    public static bool Estimate(ReadOnlySpan<UpstreamInstance> instances, Span<double> queue, Span<double> kv, TimeProvider time, TimeSpan staleAfter)
+    /// <returns>
+    /// Whether scraped metrics were used (else the estimates are in-flight counts and KV is 0), and the longest
+    /// (at least 1, to divide by) and shortest queue estimate.
+    /// </returns>
+    public static (bool Fresh, double MaxQueue, double MinQueue) Estimate(ReadOnlySpan<UpstreamInstance> instances, Span<double> queue, Span<double> kv, TimeProvider time, TimeSpan staleAfter)
     {
         // Staleness in raw timestamp units, computed once: no TimeSpan arithmetic per instance.
         var now = time.GetTimestamp();
@@ -45,6 +48,14 @@ internal static class LoadSignals
             }
         }
 
-        return fresh;
+        var max = 1.0;
+        var min = double.MaxValue;
+        foreach (var q in queue)
+        {
+            max = Math.Max(max, q);
+            min = Math.Min(min, q);
+        }
+
+        return (fresh, max, min);
     }
 }

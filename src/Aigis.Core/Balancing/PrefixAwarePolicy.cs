@@ -46,14 +46,7 @@ internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider t
     {
         Span<double> queue = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
         Span<double> kv = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
-        LoadSignals.Estimate(instances, queue, kv, time, options.StaleAfter);
-        var maxQueue = 1.0;
-        var minQueue = double.MaxValue;
-        foreach (var q in queue)
-        {
-            maxQueue = Math.Max(maxQueue, q);
-            minQueue = Math.Min(minQueue, q);
-        }
+        var (_, maxQueue, minQueue) = LoadSignals.Estimate(instances, queue, kv, time, options.StaleAfter);
 
         var maxInFlight = 1.0;
         foreach (var instance in instances)

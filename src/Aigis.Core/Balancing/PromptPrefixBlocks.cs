@@ -19,8 +19,6 @@ public static class PromptPrefixBlocks
 {
     public const int BlockBytes = 128;
     public const int MaxBlocks = 256;
-    private const ulong Offset = 14695981039346656037UL;
-    private const ulong Prime = 1099511628211UL;
 
     /// <summary>Hashes the body's prompt into <paramref name="blocks"/>; returns how many blocks were written (0 when there is no prompt).</summary>
     public static int Compute(ReadOnlySpan<byte> body, Span<ulong> blocks)
@@ -106,7 +104,7 @@ public static class PromptPrefixBlocks
     private ref struct Chain(Span<ulong> blocks)
     {
         private readonly Span<ulong> _blocks = blocks;
-        private ulong _hash = Offset;
+        private ulong _hash = StableHash.FnvOffset;
         private int _filled;
 
         public int Count { get; private set; }
@@ -128,7 +126,7 @@ public static class PromptPrefixBlocks
                 return;
             }
 
-            _hash = (_hash ^ value) * Prime;
+            _hash = StableHash.FnvStep(_hash, value);
             if (++_filled == BlockBytes)
             {
                 // The chain carries on from this block's hash: block i stands for all text up to its end.

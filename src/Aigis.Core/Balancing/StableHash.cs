@@ -3,20 +3,25 @@ namespace Aigis.Core.Balancing;
 /// <summary>Hashes that are the same in every process (string.GetHashCode is randomized per process).</summary>
 public static class StableHash
 {
-    private const ulong Offset = 14695981039346656037UL;
-    private const ulong Prime = 1099511628211UL;
+    /// <summary>FNV-1a's offset basis: where a running hash starts.</summary>
+    public const ulong FnvOffset = 14695981039346656037UL;
+
+    private const ulong FnvPrime = 1099511628211UL;
 
     /// <summary>FNV-1a over the UTF-16 code units of <paramref name="text"/>, then a final mix.</summary>
     public static ulong Of(ReadOnlySpan<char> text)
     {
-        var hash = Offset;
+        var hash = FnvOffset;
         foreach (var c in text)
         {
-            hash = (hash ^ c) * Prime;
+            hash = FnvStep(hash, c);
         }
 
         return Mix(hash, 0);
     }
+
+    /// <summary>One FNV-1a step: folds <paramref name="value"/> into a running hash.</summary>
+    public static ulong FnvStep(ulong hash, uint value) => (hash ^ value) * FnvPrime;
 
     /// <summary>Combines two values into a well-spread 64-bit hash (splitmix64's finalizer).</summary>
     public static ulong Mix(ulong a, ulong b)
