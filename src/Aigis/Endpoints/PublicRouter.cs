@@ -38,7 +38,7 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
             {
                 return HttpMethods.IsPost(context.Request.Method)
                     ? ForwardByModelAsync(context, routes)
-                    : GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, endpoint, "POST"));
+                    : GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, endpoint, "POST"), PipelineStage.Route);
             }
         }
 
@@ -46,10 +46,10 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
         {
             return HttpMethods.IsGet(context.Request.Method)
                 ? WriteModelsAsync(context, routes)
-                : GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, "/v1/models", "GET"));
+                : GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, "/v1/models", "GET"), PipelineStage.Route);
         }
 
-        return GatewayErrorWriter.WriteAsync(context, GatewayError.NotFound(path));
+        return GatewayErrorWriter.WriteAsync(context, GatewayError.NotFound(path), PipelineStage.Route);
     }
 
     private async Task ForwardByModelAsync(HttpContext context, RouteTable routes)
@@ -59,7 +59,7 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
         {
             if (error is { } refusal)
             {
-                await GatewayErrorWriter.WriteAsync(context, refusal);
+                await GatewayErrorWriter.WriteAsync(context, refusal, PipelineStage.RequestLimits);
             }
 
             return;
@@ -69,9 +69,14 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
         {
             if (!routes.ByModel.TryGetValue(request.Model, out var route))
             {
-                await GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownModel(request.Model));
+                await GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownModel(request.Model), PipelineStage.Route);
                 return;
             }
+
+            var record = context.Record();
+            record.Model = request.Model;
+            record.Service = route.Name;
+            record.Streamed = request.Stream;
 
             // The forwarder sends these exact bytes; the length is known now, so the upstream gets Content-Length.
             context.Request.Body = request.OpenRead();
@@ -99,14 +104,16 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
         var name = slash < 0 ? rest : rest[..slash];
         if (!routes.ByName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var route))
         {
-            return GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownService(name.ToString()));
+            return GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownService(name.ToString()), PipelineStage.Route);
         }
 
         var maxBodySize = routes.Config.Gateway.MaxBodySize;
         if (context.Request.ContentLength > maxBodySize)
         {
-            return GatewayErrorWriter.WriteAsync(context, GatewayError.BodyTooLarge(maxBodySize));
+            return GatewayErrorWriter.WriteAsync(context, GatewayError.BodyTooLarge(maxBodySize), PipelineStage.RequestLimits);
         }
+
+        context.Record().Service = route.Name;
 
         // Bodies of generic services stream through; Kestrel enforces the bound as they are read.
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

@@ -42,6 +42,9 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, GatewayStat
         }
 
         context.Features.Set(result.Caller);
+        var record = context.Record();
+        record.Tenant = result.Caller!.Tenant;
+        record.KeyId = result.Caller.KeyId;
 
         // The key is the gateway's credential, not the model service's: it never travels upstream.
         var headers = context.Request.Headers;
@@ -54,6 +57,6 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, GatewayStat
     {
         var error = GatewayError.ForAuthFailure(result);
         audit.Record(AuthAudit.Refused(context, "public", result, error.Code, timeProvider.GetUtcNow()));
-        return GatewayErrorWriter.WriteAsync(context, error);
+        return GatewayErrorWriter.WriteAsync(context, error, PipelineStage.Authentication);
     }
 }

@@ -5,9 +5,18 @@ namespace Aigis.Pipeline;
 
 internal static class GatewayErrorWriter
 {
-    /// <summary>Writes <paramref name="error"/> as the whole response, replacing anything set so far but the request id.</summary>
-    public static Task WriteAsync(HttpContext context, GatewayError error)
+    /// <summary>
+    /// Writes <paramref name="error"/> as the whole response, replacing anything set so far but the request id.
+    /// On the public listener, <paramref name="stage"/> names the <see cref="PipelineStage"/> that refused the request.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, GatewayError error, string? stage = null)
     {
+        if (context.Features.Get<RequestRecord>() is { } record)
+        {
+            record.ErrorCode = error.Code;
+            record.RefusedBy = stage ?? record.RefusedBy;
+        }
+
         if (context.Response.HasStarted)
         {
             // Too late for a status line; the caller ends the stream its own way.

@@ -4,9 +4,10 @@ namespace Aigis.Pipeline;
 
 /// <summary>
 /// Gives every request an id: the client's <c>x-request-id</c> when it is a sane token, else a new one.
-/// The id is put on the request (so the upstream sees the same id) and on the response.
+/// The id is put on the request (so the upstream sees the same id) and on the response. Also starts the
+/// request's <see cref="RequestRecord"/>.
 /// </summary>
-internal sealed class RequestIdMiddleware(RequestDelegate next)
+internal sealed class RequestIdMiddleware(RequestDelegate next, TimeProvider timeProvider)
 {
     public const string HeaderName = "x-request-id";
     private const int MaxLength = 128;
@@ -28,6 +29,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
 
         context.TraceIdentifier = id;
         context.Response.Headers[HeaderName] = id;
+        context.Features.Set(new RequestRecord(timeProvider.GetTimestamp()));
         return next(context);
     }
 

@@ -30,7 +30,7 @@ internal sealed partial class UnhandledErrorMiddleware(RequestDelegate next, ILo
                 return;
             }
 
-            await GatewayErrorWriter.WriteAsync(context, new GatewayError(500, "server_error", "internal_error", $"The gateway failed to handle request {context.TraceIdentifier}."));
+            await GatewayErrorWriter.WriteAsync(context, new GatewayError(500, "server_error", "internal_error", $"The gateway failed to handle request {context.TraceIdentifier}."), PipelineStage.Internal);
         }
     }
 

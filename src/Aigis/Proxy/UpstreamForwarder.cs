@@ -22,13 +22,16 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
         var instance = route.Pick(request);
         if (instance is null)
         {
-            await GatewayErrorWriter.WriteAsync(context, GatewayError.NoInstance(route.Name));
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.NoInstance(route.Name), PipelineStage.Balance);
             return;
         }
 
         var timeouts = route.Config.Timeouts;
         var requestConfig = _requestConfigs.GetOrAdd(timeouts.Idle, static idle => new ForwarderRequestConfig { ActivityTimeout = idle });
         ForwarderError error;
+        var record = context.Record();
+        record.InstanceId = instance.Id;
+        record.Attempts++;
         instance.OnRequestStarted();
         context.Features.Set(new UpstreamAttempt(instance, time.GetTimestamp()));
         try
@@ -72,7 +75,7 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
             ForwarderError.Request or ForwarderError.RequestCanceled when IsConnectFailure(exception) => GatewayError.UpstreamUnreachable(route.Name),
             _ => GatewayError.UpstreamFailed(route.Name),
         };
-        return GatewayErrorWriter.WriteAsync(context, gatewayError);
+        return GatewayErrorWriter.WriteAsync(context, gatewayError, PipelineStage.Forward);
     }
 
     private static bool IsConnectFailure(Exception? exception) => exception switch
