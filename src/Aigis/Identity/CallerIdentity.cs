@@ -6,9 +6,9 @@ namespace Aigis.Identity;
 /// <summary>
 /// Who is calling, as proven by authentication; later stages (authorization, limits, spend) read it from
 /// <see cref="HttpContext.Features"/>. One instance per key, built when the key is loaded, so a request
-/// allocates nothing for it.
+/// allocates nothing for it. <see cref="Priority"/> is the tenant's, read by admission when it sheds load.
 /// </summary>
-internal sealed record CallerIdentity(string KeyId, string KeyName, string Tenant, KeyRole Role)
+internal sealed record CallerIdentity(string KeyId, string KeyName, string Tenant, KeyRole Role, TenantPriority Priority = TenantPriority.Normal)
 {
     public bool IsAdmin => Role == KeyRole.Admin;
 }
