@@ -105,7 +105,7 @@ public static class ConfigLoader
     }
 
     // YamlDotNet prefixes messages with the position ("(Line: 3, Col: 5, Idx: 20) - (...): "), which we already print.
-    private static string CleanYamlMessage(YamlException e)
+    internal static string CleanYamlMessage(YamlException e)
     {
         var message = e.Message;
         var marker = message.IndexOf("): ", StringComparison.Ordinal);

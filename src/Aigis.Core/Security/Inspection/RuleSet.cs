@@ -1,0 +1,306 @@
+using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Aigis.Core.Security.Decoding;
+using Aigis.Core.Security.Rules;
+
+namespace Aigis.Core.Security.Inspection;
+
+/// <summary>
+/// The active rules (at or below a paranoia level, in enabled families), grouped by zone and view, each group
+/// with one combined pattern. Built once per configuration; scanning is thread-safe.
+/// </summary>
+/// <remarks>
+/// Most values match nothing, so each (zone, view) group first runs a single alternation of all its patterns:
+/// one linear pass over the value instead of one per rule. Only when that matches are the group's rules run
+/// one by one to learn which matched.
+/// </remarks>
+public sealed class RuleSet
+{
+    private static readonly RuleView[] s_views = [RuleView.Decoded, RuleView.Raw, RuleView.CommandLine, RuleView.Sql];
+
+    // Headers whose values are credentials, transport details or content negotiation: not inspected by rules
+    // that do not name them (a rule with `headers:` sees exactly the headers it names).
+    private static readonly HashSet<string> s_uninspectedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "authorization", "proxy-authorization", "x-api-key", "cookie", "content-length", "connection", "host",
+        "accept", "accept-encoding", "accept-language", "content-type", "te", "traceparent", "tracestate", "x-request-id",
+    };
+
+    private readonly Group[]?[,] _groups;
+    private readonly Dictionary<SecurityRule, int> _indexes = new(ReferenceEqualityComparer.Instance);
+
+    public RuleSet(IEnumerable<SecurityRule> rules, int paranoia, Func<string, bool> familyEnabled, TimeSpan matchTimeout, InspectionLimits? limits = null)
+    {
+        Limits = limits ?? InspectionLimits.Default;
+        Rules = [.. rules.Where(r => r.Paranoia <= paranoia && familyEnabled(r.Family))];
+        for (var i = 0; i < Rules.Count; i++)
+        {
+            _indexes[Rules[i]] = i;
+        }
+
+        var zones = RuleZoneNames.ByName.Values.ToArray();
+        _groups = new Group[]?[zones.Length, s_views.Length];
+        foreach (var zone in zones)
+        {
+            foreach (var view in s_views)
+            {
+                var members = Rules.Where(r => (r.Zones & zone) != 0 && r.View == view).ToArray();
+                if (members.Length == 0)
+                {
+                    continue;
+                }
+
+                var chunks = new List<Group>();
+                Combine(members, matchTimeout, chunks);
+                _groups[ZoneIndex(zone), (int)view] = [.. chunks];
+            }
+        }
+    }
+
+    public IReadOnlyList<SecurityRule> Rules { get; }
+
+    /// <summary>
+    /// One alternation of <paramref name="members"/>, or several when the automaton of one would pass the
+    /// non-backtracking engine's size limit (split in halves until each fits).
+    /// </summary>
+    private void Combine(SecurityRule[] members, TimeSpan matchTimeout, List<Group> chunks)
+    {
+        if (members.Length == 1)
+        {
+            chunks.Add(new Group(members[0].Regex, members, [_indexes[members[0]]]));
+            return;
+        }
+
+        try
+        {
+            var combined = new Regex(string.Join('|', members.Select(r => $"(?:{r.Pattern})")), RuleFileLoader.Options, matchTimeout);
+            chunks.Add(new Group(combined, members, [.. members.Select(m => _indexes[m])]));
+        }
+        catch (NotSupportedException)
+        {
+            var half = members.Length / 2;
+            Combine(members[..half], matchTimeout, chunks);
+            Combine(members[half..], matchTimeout, chunks);
+        }
+    }
+
+    public InspectionLimits Limits { get; }
+
+    /// <summary>True when some rule looks at <paramref name="zone"/>.</summary>
+    public bool Covers(RuleZone zone)
+    {
+        var index = ZoneIndex(zone);
+        for (var v = 0; v < s_views.Length; v++)
+        {
+            if (_groups[index, v] is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Scans UTF-8 <paramref name="utf8"/> as one value of <paramref name="zone"/>.</summary>
+    public void ScanUtf8(RuleZone zone, ReadOnlySpan<byte> utf8, ScoreCard card, bool plusIsSpace = false, string? headerName = null)
+    {
+        if (utf8.IsEmpty || !Covers(zone))
+        {
+            return;
+        }
+
+        var buffer = ArrayPool<char>.Shared.Rent(utf8.Length);
+        try
+        {
+            var length = Encoding.UTF8.GetChars(utf8, buffer);
+            Scan(zone, buffer.AsSpan(0, length), card, plusIsSpace, headerName);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Scans one value of <paramref name="zone"/> and records the rules that match it on <paramref name="card"/>.</summary>
+    public void Scan(RuleZone zone, ReadOnlySpan<char> value, ScoreCard card, bool plusIsSpace = false, string? headerName = null)
+    {
+        if (value.IsEmpty || !Covers(zone))
+        {
+            return;
+        }
+
+        var budget = Limits.MaxRequestChars - card.InspectedChars;
+        if (budget <= 0)
+        {
+            card.Truncated = true;
+            return;
+        }
+
+        if (value.Length > budget)
+        {
+            value = value[..(int)budget];
+            card.Truncated = true;
+        }
+
+        if (value.Length > Limits.MaxFieldChars)
+        {
+            // Head and tail: an injection is most often at one end of a long field, and the middle is the
+            // price of a bound on time.
+            var half = Limits.MaxFieldChars / 2;
+            ScanBounded(zone, value[..half], card, plusIsSpace, headerName);
+            ScanBounded(zone, value[^half..], card, plusIsSpace, headerName);
+            card.Truncated = true;
+            return;
+        }
+
+        ScanBounded(zone, value, card, plusIsSpace, headerName);
+    }
+
+    private void ScanBounded(RuleZone zone, ReadOnlySpan<char> value, ScoreCard card, bool plusIsSpace, string? headerName)
+    {
+        card.InspectedChars += value.Length;
+        var zoneIndex = ZoneIndex(zone);
+        char[]? decodedBuffer = null;
+        char[]? viewBuffer = null;
+        try
+        {
+            ReadOnlySpan<char> decoded = default;
+            var decodedReady = false;
+            for (var v = 0; v < s_views.Length; v++)
+            {
+                if (_groups[zoneIndex, v] is not { } groups)
+                {
+                    continue;
+                }
+
+                var view = s_views[v];
+                ReadOnlySpan<char> text;
+                if (view == RuleView.Raw)
+                {
+                    text = value;
+                }
+                else
+                {
+                    if (!decodedReady)
+                    {
+                        var decodedLength = Decode(zone, value, plusIsSpace, out decodedBuffer);
+                        decoded = decodedBuffer is null ? value : decodedBuffer.AsSpan(0, decodedLength);
+                        decodedReady = true;
+                    }
+
+                    if (view == RuleView.Decoded)
+                    {
+                        text = decoded;
+                    }
+                    else
+                    {
+                        viewBuffer ??= ArrayPool<char>.Shared.Rent(Math.Max(decoded.Length, 1));
+                        var length = view == RuleView.CommandLine ? Normalizers.CommandLine(decoded, viewBuffer) : Normalizers.Sql(decoded, viewBuffer);
+                        text = viewBuffer.AsSpan(0, length);
+                    }
+                }
+
+                foreach (var group in groups)
+                {
+                    Match(group, text, card, headerName);
+                }
+            }
+        }
+        finally
+        {
+            if (decodedBuffer is not null)
+            {
+                ArrayPool<char>.Shared.Return(decodedBuffer);
+            }
+
+            if (viewBuffer is not null)
+            {
+                ArrayPool<char>.Shared.Return(viewBuffer);
+            }
+        }
+    }
+
+    /// <summary>Decodes into a rented buffer and returns its length; a null buffer means the value needed no decoding.</summary>
+    private static int Decode(RuleZone zone, ReadOnlySpan<char> value, bool plusIsSpace, out char[]? buffer)
+    {
+        buffer = null;
+        if (zone == RuleZone.Prompt)
+        {
+            // Message text arrives JSON-unescaped already; what is left to undo is words split by invisible characters.
+            if (value.IndexOfAny(s_invisible) < 0)
+            {
+                return value.Length;
+            }
+
+            buffer = ArrayPool<char>.Shared.Rent(value.Length);
+            return Normalizers.RemoveInvisible(value, buffer);
+        }
+
+        if (!InputDecoder.NeedsDecoding(value))
+        {
+            return value.Length;
+        }
+
+        buffer = ArrayPool<char>.Shared.Rent(value.Length);
+        return InputDecoder.Decode(value, buffer, plusIsSpace);
+    }
+
+    private static readonly SearchValues<char> s_invisible = SearchValues.Create("\u200B\u200C\u200D\u2060\uFEFF\u00AD");
+
+    private static void Match(Group group, ReadOnlySpan<char> text, ScoreCard card, string? headerName)
+    {
+        try
+        {
+            if (!group.Combined.IsMatch(text))
+            {
+                return;
+            }
+
+            for (var i = 0; i < group.Rules.Length; i++)
+            {
+                var rule = group.Rules[i];
+                if (card.HasMatched(rule, group.Indexes[i]) || !AppliesToHeader(rule, headerName))
+                {
+                    continue;
+                }
+
+                if (rule.Regex.IsMatch(text))
+                {
+                    card.Add(rule, group.Indexes[i]);
+                }
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            card.TimedOut = true;
+        }
+    }
+
+    private static bool AppliesToHeader(SecurityRule rule, string? headerName)
+    {
+        if (headerName is null)
+        {
+            return true;
+        }
+
+        if (rule.Headers.Count == 0)
+        {
+            return !s_uninspectedHeaders.Contains(headerName);
+        }
+
+        foreach (var name in rule.Headers)
+        {
+            if (string.Equals(name, headerName, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int ZoneIndex(RuleZone zone) => System.Numerics.BitOperations.Log2((uint)zone);
+
+    private sealed record Group(Regex Combined, SecurityRule[] Rules, int[] Indexes);
+}
