@@ -8,6 +8,8 @@ public sealed record AigisConfig
     public StoreConfig Store { get; init; } = new();
 
     public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
+
+    public SecurityConfig Security { get; init; } = new();
 }
 
 /// <summary>The <c>gateway</c> section: listeners and request bounds.</summary>

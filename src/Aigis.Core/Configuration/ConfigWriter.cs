@@ -25,6 +25,7 @@ public static class ConfigWriter
             },
             { "store", new YamlMappingNode { { "path", Quoted(config.Store.Path) } } },
             { "services", new YamlSequenceNode(config.Services.Select(Service)) },
+            { "security", SecurityConfigWriter.ToNode(config.Security) },
         };
 
         using var writer = new StringWriter();

@@ -54,7 +54,10 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
 
     private async Task ForwardByModelAsync(HttpContext context, RouteTable routes)
     {
-        var (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+        // Intrusion detection may have read the body already (into the same pooled buffer): use that one.
+        var (request, error) = context.Features.Get<ModelRequest>() is { } read
+            ? (read, null)
+            : await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
         if (request is null)
         {
             if (error is { } refusal)

@@ -6,6 +6,8 @@ using Aigis.Endpoints;
 using Aigis.Identity;
 using Aigis.Pipeline;
 using Aigis.Proxy;
+using Aigis.Security;
+using Aigis.Core.Security.Bans;
 using Aigis.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -37,6 +39,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
     private readonly ApiKeyAuthenticator _authenticator;
+    private readonly SecurityState _security;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -50,6 +53,7 @@ internal sealed class AigisHost : IAsyncDisposable
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
+        _security = new SecurityState(State, new InMemoryBanList(() => State.Config.Security.Bans, options.TimeProvider), new SecurityMetrics());
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
@@ -151,6 +155,7 @@ internal sealed class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await _audit.DisposeAsync();
         _invokers.Dispose();
+        _security.Metrics.Dispose();
     }
 
     /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
@@ -194,6 +199,7 @@ internal sealed class AigisHost : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = config.Gateway.MaxBodySize;
+            SecurityKestrelLimits.Apply(kestrel.Limits, config.Security.Limits);
             KestrelListen.Bind(kestrel, config.Gateway.Listen);
         });
         builder.Services.AddHttpForwarder();
@@ -205,7 +211,10 @@ internal sealed class AigisHost : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
+        app.UseMiddleware<FirewallMiddleware>();
+        app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<IntrusionDetectionMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;
@@ -224,15 +233,18 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
+        builder.Services.AddSingleton<AdminBanEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
+        app.UseMiddleware<AdminFirewallMiddleware>();
         app.UseMiddleware<AdminAuthenticationMiddleware>();
         app.UseRouting();
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminBanEndpoints>().Map(app);
         return app;
     }
 
@@ -247,6 +259,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(State);
         builder.Services.AddSingleton(_authenticator);
         builder.Services.AddSingleton(_audit);
+        builder.Services.AddSingleton(_security);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
     }

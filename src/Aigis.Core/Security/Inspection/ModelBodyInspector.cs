@@ -110,11 +110,12 @@ public static class ModelBodyInspector
         }
 
         var payload = raw[(comma + 1)..];
+        var whole = payload.Length <= rules.Limits.MaxFieldChars * 2;
         payload = payload[..Math.Min(payload.Length, rules.Limits.MaxFieldChars * 2)];
         var decoded = ArrayPool<byte>.Shared.Rent(Base64.GetMaxDecodedFromUtf8Length(payload.Length));
         try
         {
-            if (Base64.DecodeFromUtf8(payload, decoded, out _, out var written, isFinalBlock: false) is OperationStatus.Done or OperationStatus.NeedMoreData)
+            if (Base64.DecodeFromUtf8(payload, decoded, out _, out var written, isFinalBlock: whole) is OperationStatus.Done or OperationStatus.NeedMoreData)
             {
                 rules.ScanUtf8(RuleZone.Prompt, decoded.AsSpan(0, written), card);
             }

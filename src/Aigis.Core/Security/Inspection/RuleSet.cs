@@ -66,8 +66,19 @@ public sealed class RuleSet
     /// </summary>
     private void Combine(SecurityRule[] members, TimeSpan matchTimeout, List<Group> chunks)
     {
-        if (members.Length == 1)
+        // Backtracking patterns are fastest alone (each gets its own vectorized literal search); only
+        // non-backtracking ones gain from sharing one automaton.
+        if (members.Length == 1 || (members[0].Regex.Options & RegexOptions.NonBacktracking) == 0 || members.Any(m => (m.Regex.Options & RegexOptions.NonBacktracking) == 0))
         {
+            if (members.Length > 1)
+            {
+                var half = members.Length / 2;
+                Combine(members[..half], matchTimeout, chunks);
+                Combine(members[half..], matchTimeout, chunks);
+                return;
+            }
+
+
             chunks.Add(new Group(members[0].Regex, members, [_indexes[members[0]]]));
             return;
         }

@@ -7,8 +7,15 @@ public static class DefaultRules
 {
     private const string Prefix = "Aigis.Core.Security.DefaultRules.";
 
-    /// <summary>Loads every shipped rule file. A problem in one is a bug in aigis, so it throws.</summary>
-    public static IReadOnlyList<SecurityRule> Load(TimeSpan matchTimeout)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, IReadOnlyList<SecurityRule>> s_cache = new();
+
+    /// <summary>
+    /// Every shipped rule, compiled once per match timeout and shared (compiled patterns are immutable and
+    /// thread-safe). A problem in a shipped file is a bug in aigis, so it throws.
+    /// </summary>
+    public static IReadOnlyList<SecurityRule> Load(TimeSpan matchTimeout) => s_cache.GetOrAdd(matchTimeout, LoadUncached);
+
+    private static IReadOnlyList<SecurityRule> LoadUncached(TimeSpan matchTimeout)
     {
         var assembly = typeof(DefaultRules).Assembly;
         var rules = new List<SecurityRule>();
@@ -16,7 +23,7 @@ public static class DefaultRules
         {
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            var file = RuleFileLoader.LoadText(reader.ReadToEnd(), "(built-in)/" + name[Prefix.Length..], new Dictionary<string, SecurityRule>(), matchTimeout);
+            var file = RuleFileLoader.LoadText(reader.ReadToEnd(), "(built-in)/" + name[Prefix.Length..], new Dictionary<string, SecurityRule>(), matchTimeout, RuleFileLoader.ShippedOptions);
             if (!file.IsValid)
             {
                 throw new InvalidOperationException("The shipped rules are invalid: " + string.Join("; ", file.Errors.Select(e => e.ToString())));

@@ -1,0 +1,89 @@
+using Aigis.Core.Security.Bans;
+using Aigis.Core.Security.Firewall;
+using Aigis.Identity;
+using Aigis.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Aigis.Security;
+
+/// <summary>
+/// The first stage of the public pipeline: resolves the client's address (believing forwarding headers only
+/// from trusted proxies), refuses banned addresses and those the CIDR lists exclude, and after the request
+/// counts what it ended in (an IDS block, a 401, any 4xx) toward a ban of that address.
+/// </summary>
+internal sealed partial class FirewallMiddleware(RequestDelegate next, SecurityState security, AuditWriter audit, TimeProvider timeProvider, ILogger<FirewallMiddleware> logger)
+{
+    private const string ServicePrefix = "/svc/";
+
+    /// <summary>Set by intrusion detection on a request it blocked, so the ban counts it as an IDS block.</summary>
+    public static readonly object IdsBlockedKey = new();
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var config = security.Config;
+        var firewall = config.Firewall;
+        var headers = context.Request.Headers;
+        var peer = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.IPv6None;
+        var client = firewall.TrustedProxies.Count == 0
+            ? NetworkList.Normalize(peer)
+            : ClientAddressResolver.Resolve(peer, firewall.TrustedProxies, headers["Forwarded"].ToString(), headers["X-Forwarded-For"].ToString());
+        context.Features.Set(new ClientAddressFeature(client));
+
+        if (security.Bans.IsBanned(client, out var ban))
+        {
+            security.Metrics.FirewallDenied("ban");
+            await GatewayErrorWriter.WriteAsync(context, SecurityErrors.AddressBanned(context.TraceIdentifier, ban!.Until), PipelineStage.Firewall);
+            return;
+        }
+
+        if (!CidrPolicy.Admits(firewall.Public, client) || !AdmitsService(context, firewall, client))
+        {
+            security.Metrics.FirewallDenied("cidr");
+            audit.Record(SecurityAudit.Denied(context, "address_denied", timeProvider.GetUtcNow()));
+            await GatewayErrorWriter.WriteAsync(context, SecurityErrors.AddressDenied(context.TraceIdentifier), PipelineStage.Firewall);
+            return;
+        }
+
+        await next(context);
+
+        var status = context.Response.StatusCode;
+        if (status is < 400 or >= 500 || context.Features.Get<RequestRecord>()?.RefusedBy == PipelineStage.Firewall)
+        {
+            return;
+        }
+
+        var offense = context.Items.ContainsKey(IdsBlockedKey) ? Offense.IdsBlock : status == StatusCodes.Status401Unauthorized ? Offense.AuthFailure : Offense.ClientError;
+        if (security.Bans.Record(client, offense) is { } created)
+        {
+            audit.Record(SecurityAudit.Banned(created, context.TraceIdentifier));
+            Log.Banned(logger, client.ToString(), created.Reason.ToString(), created.Until, created.Count);
+        }
+    }
+
+    /// <summary>A <c>/svc/NAME/</c> request also passes the lists of service NAME (model routes are checked once their model is known).</summary>
+    private static bool AdmitsService(HttpContext context, Core.Configuration.FirewallConfig firewall, System.Net.IPAddress client)
+    {
+        if (firewall.Services.Count == 0)
+        {
+            return true;
+        }
+
+        var path = context.Request.Path.Value ?? "";
+        if (!path.StartsWith(ServicePrefix, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var rest = path.AsSpan(ServicePrefix.Length);
+        var slash = rest.IndexOf('/');
+        var name = (slash < 0 ? rest : rest[..slash]).ToString();
+        return !firewall.Services.TryGetValue(name, out var lists) || CidrPolicy.Admits(lists, client);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Banned {Client} for {Reason} until {Until} (ban {Count})")]
+        public static partial void Banned(ILogger logger, string client, string reason, DateTimeOffset until, int count);
+    }
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Globalization;
+using Aigis.Core.Security.Firewall;
+using Aigis.Core.Security.Inspection;
+using Aigis.Hosting;
+using Aigis.Identity;
+using Aigis.Pipeline;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Aigis.Security;
+
+/// <summary>
+/// Anomaly scoring after authentication and authorization. The request line, headers and cookies always get
+/// the web-attack rules; so does a generic service's body (<c>/svc/...</c>, its first
+/// <c>security.maxInspectSize</c> bytes, peeked without consuming them). A model-API body is read once into
+/// the pooled buffer the router then forwards (<see cref="ModelRequest"/>, set as a request feature): its
+/// message content gets the prompt-injection rules only, its identifier fields the web-attack rules.
+/// </summary>
+internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next, SecurityState security, GatewayState state, AuditWriter audit, TimeProvider timeProvider, ILogger<IntrusionDetectionMiddleware> logger)
+{
+    public const string FlagHeader = "x-aigis-prompt-injection";
+    private static readonly string[] s_modelEndpoints = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var policy = security.Policy;
+        if (!policy.Enabled)
+        {
+            await next(context);
+            return;
+        }
+
+        var request = context.Request;
+        var rules = policy.Rules;
+        var card = new ScoreCard();
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value + request.QueryString.Value;
+        WebRequestInspector.InspectTarget(rules, request.Method, target, card);
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                WebRequestInspector.InspectHeader(rules, name, value, card);
+            }
+        }
+
+        ModelRequest? model = null;
+        try
+        {
+            var path = request.Path.Value ?? "/";
+            if (HttpMethods.IsPost(request.Method) && IsModelEndpoint(path))
+            {
+                var (read, error) = await ModelRequestReader.ReadAsync(context, state.Config.Gateway.MaxBodySize);
+                if (read is null)
+                {
+                    if (error is { } refusal)
+                    {
+                        await GatewayErrorWriter.WriteAsync(context, refusal, PipelineStage.RequestLimits);
+                    }
+
+                    return;
+                }
+
+                model = read;
+                context.Features.Set(read);
+                ModelBodyInspector.Inspect(rules, read.Body.Span, card);
+                if (!AdmitsModelService(read.Model, context))
+                {
+                    security.Metrics.FirewallDenied("cidr");
+                    await GatewayErrorWriter.WriteAsync(context, SecurityErrors.AddressDenied(context.TraceIdentifier), PipelineStage.Firewall);
+                    return;
+                }
+            }
+            else if (path.StartsWith("/svc/", StringComparison.Ordinal) && HasBody(request) && !await InspectGenericBodyAsync(context, rules, card))
+            {
+                return;
+            }
+
+            if (await ApplyVerdictAsync(context, policy, card))
+            {
+                await next(context);
+            }
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+    }
+
+    /// <summary>Acts on the verdict; false when the request was refused.</summary>
+    private async Task<bool> ApplyVerdictAsync(HttpContext context, SecurityPolicy policy, ScoreCard card)
+    {
+        var verdict = policy.Decide(card);
+        var now = timeProvider.GetUtcNow();
+        switch (verdict.Web)
+        {
+            case IdsOutcome.Blocked:
+                var family = card.TopWebFamily() ?? "unknown";
+                security.Metrics.IdsBlocked(family);
+                audit.Record(SecurityAudit.Inspection(context, SecurityAudit.IdsBlocked, "refused", "request_blocked", card, promptInjection: false, now));
+                Log.Blocked(logger, context.TraceIdentifier, card.WebScore, card.RuleIds(false));
+                context.Items[FirewallMiddleware.IdsBlockedKey] = true;
+                await GatewayErrorWriter.WriteAsync(context, SecurityErrors.RequestBlocked(context.TraceIdentifier), PipelineStage.IntrusionDetection);
+                return false;
+            case IdsOutcome.Logged:
+                audit.Record(SecurityAudit.Inspection(context, SecurityAudit.IdsDetected, "logged", "request_blocked", card, promptInjection: false, now));
+                Log.Detected(logger, context.TraceIdentifier, card.WebScore, card.RuleIds(false));
+                break;
+        }
+
+        switch (verdict.PromptInjection)
+        {
+            case IdsOutcome.Blocked:
+                security.Metrics.IdsBlocked("prompt-injection");
+                security.Metrics.PromptInjection("block");
+                audit.Record(SecurityAudit.Inspection(context, SecurityAudit.PromptInjection, "refused", "prompt_injection_blocked", card, promptInjection: true, now));
+                Log.PromptInjection(logger, context.TraceIdentifier, card.PromptInjectionScore, card.RuleIds(true), "blocked");
+                context.Items[FirewallMiddleware.IdsBlockedKey] = true;
+                await GatewayErrorWriter.WriteAsync(context, SecurityErrors.PromptInjectionBlocked(context.TraceIdentifier), PipelineStage.IntrusionDetection);
+                return false;
+            case IdsOutcome.Flagged or IdsOutcome.Logged:
+                var action = verdict.PromptInjection == IdsOutcome.Flagged ? "flag" : "log";
+                security.Metrics.PromptInjection(action);
+                audit.Record(SecurityAudit.Inspection(context, SecurityAudit.PromptInjection, action == "flag" ? "flagged" : "logged", "prompt_injection", card, promptInjection: true, now));
+                Log.PromptInjection(logger, context.TraceIdentifier, card.PromptInjectionScore, card.RuleIds(true), action == "flag" ? "flagged" : "logged");
+                if (verdict.PromptInjection == IdsOutcome.Flagged)
+                {
+                    // Upstream, so the model service (or what sits behind it) can treat the prompt with care; and to the client.
+                    var flag = string.Create(CultureInfo.InvariantCulture, $"score={card.PromptInjectionScore}; rules={card.RuleIds(true)}");
+                    context.Request.Headers[FlagHeader] = flag;
+                    context.Response.Headers[FlagHeader] = flag;
+                }
+
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Peeks at the first bytes of a generic service's body without consuming them: the forwarder then streams
+    /// the whole body as it came. False when the client went away.
+    /// </summary>
+    private static async Task<bool> InspectGenericBodyAsync(HttpContext context, RuleSet rules, ScoreCard card)
+    {
+        var cap = rules.Limits.MaxFieldChars;
+        var reader = context.Request.BodyReader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(context.RequestAborted);
+                var buffer = result.Buffer;
+                if (buffer.Length >= cap || result.IsCompleted || result.IsCanceled)
+                {
+                    var length = (int)Math.Min(buffer.Length, cap);
+                    var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+                    try
+                    {
+                        buffer.Slice(0, length).CopyTo(bytes);
+                        reader.AdvanceTo(buffer.Start, buffer.End);
+                        WebRequestInspector.InspectBody(rules, bytes.AsSpan(0, length), context.Request.ContentType, card);
+                        if (buffer.Length > cap)
+                        {
+                            card.Truncated = true;
+                        }
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(bytes);
+                    }
+
+                    return true;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Too large or malformed: the forwarder meets the same error and answers it.
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException)
+        {
+            return false;
+        }
+    }
+
+    private bool AdmitsModelService(string model, HttpContext context)
+    {
+        var services = security.Config.Firewall.Services;
+        return services.Count == 0 || !state.Routes.ByModel.TryGetValue(model, out var route) ||
+            !services.TryGetValue(route.Name, out var lists) || CidrPolicy.Admits(lists, context.ClientAddress());
+    }
+
+    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    private static bool IsModelEndpoint(string path)
+    {
+        foreach (var endpoint in s_modelEndpoints)
+        {
+            if (path.Length - endpoint.Length is 0 or 1 && path.StartsWith(endpoint, StringComparison.Ordinal) && (path.Length == endpoint.Length || path[^1] == '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Blocked request {RequestId}: anomaly score {Score}, rules {Rules}")]
+        public static partial void Blocked(ILogger logger, string requestId, int score, string rules);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Detected (detect-only, passed) request {RequestId}: anomaly score {Score}, rules {Rules}")]
+        public static partial void Detected(ILogger logger, string requestId, int score, string rules);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Prompt injection in request {RequestId}: score {Score}, rules {Rules}, {Action}")]
+        public static partial void PromptInjection(ILogger logger, string requestId, int score, string rules, string action);
+    }
+}
