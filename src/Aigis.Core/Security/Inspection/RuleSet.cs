@@ -263,6 +263,13 @@ public sealed class RuleSet
     {
         try
         {
+            // A lone rule that does not apply to this header costs nothing; skip it before matching.
+            if (group.Rules.Length == 1 && (card.HasMatched(group.Rules[0], group.Indexes[0]) || !AppliesToHeader(group.Rules[0], headerName) ||
+                (group.Rules[0].Prefilter is { } words && text.IndexOfAny(words) < 0)))
+            {
+                return;
+            }
+
             if (!group.Combined.IsMatch(text))
             {
                 return;
@@ -271,7 +278,7 @@ public sealed class RuleSet
             for (var i = 0; i < group.Rules.Length; i++)
             {
                 var rule = group.Rules[i];
-                if (card.HasMatched(rule, group.Indexes[i]) || !AppliesToHeader(rule, headerName))
+                if (card.HasMatched(rule, group.Indexes[i]) || !AppliesToHeader(rule, headerName) || (rule.Prefilter is { } ruleWords && text.IndexOfAny(ruleWords) < 0))
                 {
                     continue;
                 }

@@ -27,7 +27,7 @@ public sealed record RuleFile(IReadOnlyList<SecurityRule> Rules, IReadOnlyList<s
 public static class RuleFileLoader
 {
     public static readonly string[] RootKeys = ["rules", "disable"];
-    public static readonly string[] RuleKeys = ["id", "family", "severity", "paranoia", "zones", "view", "headers", "pattern", "message"];
+    public static readonly string[] RuleKeys = ["id", "family", "severity", "paranoia", "zones", "view", "headers", "pattern", "message", "prefilter"];
     public static readonly string[] Severities = ["critical", "error", "warning", "notice"];
     public static readonly string[] Views = ["decoded", "raw", "command-line", "sql"];
 
@@ -154,6 +154,7 @@ public static class RuleFileLoader
         string? pattern = basis?.Pattern;
         YamlNode? patternNode = null;
         var message = basis?.Message;
+        IReadOnlyList<string> prefilter = basis?.PrefilterWords ?? [];
         foreach (var (key, value) in context.Entries(map, path, RuleKeys))
         {
             switch (key)
@@ -193,6 +194,13 @@ public static class RuleFileLoader
                     break;
                 case "message":
                     message = context.Scalar(value, $"{path}: message");
+                    break;
+                case "prefilter":
+                    if (context.Sequence(value, $"{path}: prefilter", "[select, union]") is { } words)
+                    {
+                        prefilter = [.. words.Select(w => context.Scalar(w, $"{path}: prefilter[]")).OfType<string>().Where(w => w.Length > 0)];
+                    }
+
                     break;
             }
         }
@@ -236,7 +244,11 @@ public static class RuleFileLoader
         }
 
         var where = $"{context.File}:{node.Start.Line}:{node.Start.Column}";
-        return new SecurityRule(id, family, severity.Value, paranoia.Value, zones, view, pattern, regex, message ?? id, headers, where);
+        return new SecurityRule(id, family, severity.Value, paranoia.Value, zones, view, pattern, regex, message ?? id, headers, where)
+        {
+            PrefilterWords = prefilter,
+            Prefilter = prefilter.Count == 0 ? null : System.Buffers.SearchValues.Create([.. prefilter], StringComparison.OrdinalIgnoreCase),
+        };
     }
 
     private static RuleZone? ReadZones(YamlNode node, ConfigReadContext context, string path)

@@ -20,5 +20,13 @@ public sealed record SecurityRule(
     IReadOnlyList<string> Headers,
     string Source)
 {
+    /// <summary>
+    /// Words of which at least one must occur (any case) for the pattern to be run at all: a vectorized
+    /// multi-string search that rules a value out far faster than the pattern can. Null: always run.
+    /// </summary>
+    public System.Buffers.SearchValues<string>? Prefilter { get; init; }
+
+    public IReadOnlyList<string> PrefilterWords { get; init; } = [];
+
     public int Score => (int)Severity;
 }
