@@ -16,6 +16,7 @@ public sealed class InstanceHealth
     private int _ejections;
     private int _consecutiveFailures;
     private int _consecutiveConnectFailures;
+    private int _returnPending;
 
     public InstanceHealth(TimeProvider time)
     {
@@ -147,11 +148,15 @@ public sealed class InstanceHealth
             _ejections++;
             var length = TimeSpan.FromTicks(Math.Min(options.BaseEjectionTime.Ticks * _ejections, options.MaxEjectionTime.Ticks));
             Volatile.Write(ref _ejectedUntil, now + (long)(length.TotalSeconds * _time.TimestampFrequency));
+            Volatile.Write(ref _returnPending, 1);
             _consecutiveFailures = 0;
             _consecutiveConnectFailures = 0;
             return length;
         }
     }
+
+    /// <summary>True once after an ejection has ended, so the return can be logged; ejections end by the clock alone.</summary>
+    public bool TryObserveReturn() => !IsEjected && Interlocked.CompareExchange(ref _returnPending, 0, 1) == 1;
 
     /// <summary>Resets the failure run without ejecting (the service's ejection cap was reached).</summary>
     internal void ResetFailureRun()

@@ -30,6 +30,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly AigisHostOptions _options;
     private readonly UpstreamInvokers _invokers = new();
+    private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
     private readonly ProcessDeployer _deployer;
     private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
@@ -151,6 +152,7 @@ internal sealed class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await _audit.DisposeAsync();
         _invokers.Dispose();
+        _resilienceMetrics.Dispose();
     }
 
     /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
@@ -198,6 +200,8 @@ internal sealed class AigisHost : IAsyncDisposable
         });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_invokers);
+        builder.Services.AddSingleton(_resilienceMetrics);
+        builder.Services.AddSingleton<Resilience.InstanceHealthEvents>();
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();

@@ -2,10 +2,77 @@ using Aigis.Core.Routing;
 
 namespace Aigis.Proxy;
 
-/// <summary>The instance a request was sent to and when, so the response side can time the instance.</summary>
-internal sealed class UpstreamAttempt(UpstreamInstance instance, long startedAt)
+/// <summary>
+/// The current upstream attempt of one request: the instance it went to and when, its deadlines, and what the
+/// transformer, body guard and timeout handler found out about it. One per request, reset for each retry.
+/// </summary>
+internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, TimeSpan total, bool expectDone)
 {
-    public UpstreamInstance Instance { get; } = instance;
+    /// <summary>How the timeout handler finds the attempt from the outgoing request.</summary>
+    public static readonly HttpRequestOptionsKey<UpstreamAttempt> OptionKey = new("aigis.attempt");
 
-    public long StartedAt { get; } = startedAt;
+    public TimeProvider Time { get; } = time;
+
+    public UpstreamInstance Instance { get; private set; } = null!;
+
+    public long StartedAt { get; private set; }
+
+    /// <summary>When the first byte of the answer must have come (a timestamp).</summary>
+    public long FirstByteDeadline { get; private set; }
+
+    /// <summary>When the request's time upstream ends, retries and stream included (a timestamp).</summary>
+    public long TotalDeadline { get; } = totalDeadline;
+
+    public TimeSpan Total { get; } = total;
+
+    public TimeSpan FirstByte { get; private set; }
+
+    public TimeSpan Idle { get; private set; }
+
+    /// <summary>A model stream, which must end with <c>data: [DONE]</c>; ending without it is a cut.</summary>
+    public bool ExpectDone { get; } = expectDone;
+
+    /// <summary>Whether a retryable failure before the client saw a byte should be held back for a retry or fallback.</summary>
+    public bool MayRetry { get; private set; }
+
+    public int StatusCode { get; set; }
+
+    public UpstreamFailure Failure { get; set; }
+
+    /// <summary>True once bytes of the answer were handed on toward the client: from then on it is never retried.</summary>
+    public bool Delivering { get; set; }
+
+    public void Begin(UpstreamInstance instance, TimeSpan firstByte, TimeSpan idle, bool mayRetry)
+    {
+        Instance = instance;
+        StartedAt = Time.GetTimestamp();
+        FirstByte = firstByte;
+        Idle = idle;
+        FirstByteDeadline = Math.Min(StartedAt + Ticks(firstByte), TotalDeadline);
+        MayRetry = mayRetry;
+        StatusCode = 0;
+        Failure = UpstreamFailure.None;
+        Delivering = false;
+    }
+
+    /// <summary>The first-byte deadline, and which timeout it is (the total one when that comes first).</summary>
+    public UpstreamFailure FirstByteDeadlineKind => StartedAt + Ticks(FirstByte) > TotalDeadline
+        ? UpstreamFailure.TotalTimeout
+        : UpstreamFailure.FirstByteTimeout;
+
+    /// <summary>Time left until <paramref name="deadline"/>, never negative.</summary>
+    public TimeSpan Until(long deadline)
+    {
+        var now = Time.GetTimestamp();
+        return deadline <= now ? TimeSpan.Zero : Time.GetElapsedTime(now, deadline);
+    }
+
+    /// <summary>The first body byte arrived: the instance's latency estimate learns the time to it.</summary>
+    public void OnFirstByte()
+    {
+        var now = Time.GetTimestamp();
+        Instance.Latency.Record(Time.GetElapsedTime(StartedAt, now), now, Time);
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Time.TimestampFrequency);
 }
