@@ -31,6 +31,8 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly AigisHostOptions _options;
     private readonly UpstreamInvokers _invokers = new();
     private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
+    private readonly Resilience.InstanceHealthEvents _healthEvents;
+    private Resilience.ActiveHealthChecker? _healthChecker;
     private readonly ProcessDeployer _deployer;
     private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
@@ -44,6 +46,7 @@ internal sealed class AigisHost : IAsyncDisposable
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        _healthEvents = new Resilience.InstanceHealthEvents(_resilienceMetrics, options.TimeProvider, loggerFactory.CreateLogger<Resilience.InstanceHealthEvents>());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
         var keyCache = new ApiKeyCache(options.TimeProvider);
@@ -108,6 +111,7 @@ internal sealed class AigisHost : IAsyncDisposable
                 (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Config"));
         }
 
+        _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
         _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
         State.IsReady = true;
     }
@@ -142,6 +146,11 @@ internal sealed class AigisHost : IAsyncDisposable
         if (_scraper is not null)
         {
             await _scraper.DisposeAsync();
+        }
+
+        if (_healthChecker is not null)
+        {
+            await _healthChecker.DisposeAsync();
         }
 
         State.ConfigApplied -= OnConfigApplied;
@@ -201,7 +210,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_invokers);
         builder.Services.AddSingleton(_resilienceMetrics);
-        builder.Services.AddSingleton<Resilience.InstanceHealthEvents>();
+        builder.Services.AddSingleton(_healthEvents);
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
@@ -228,6 +237,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
+        builder.Services.AddSingleton<AdminInstanceEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -237,6 +247,7 @@ internal sealed class AigisHost : IAsyncDisposable
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
         return app;
     }
 
