@@ -32,8 +32,11 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
     /// <summary>A model stream, which must end with <c>data: [DONE]</c>; ending without it is a cut.</summary>
     public bool ExpectDone { get; } = expectDone;
 
-    /// <summary>Whether a retryable failure before the client saw a byte should be held back for a retry or fallback.</summary>
-    public bool MayRetry { get; private set; }
+    /// <summary>
+    /// Whether a retryable failure before the client saw a byte should be held back for a retry or fallback: the
+    /// forwarder allows it, and the request body can still be sent again (a streamed one only while unread).
+    /// </summary>
+    public bool MayRetry => _mayRetry && (_body?.CanReplay ?? true);
 
     public int StatusCode { get; set; }
 
@@ -42,14 +45,18 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
     /// <summary>True once bytes of the answer were handed on toward the client: from then on it is never retried.</summary>
     public bool Delivering { get; set; }
 
-    public void Begin(UpstreamInstance instance, TimeSpan firstByte, TimeSpan idle, bool mayRetry)
+    private bool _mayRetry;
+    private ReplayableBody? _body;
+
+    public void Begin(UpstreamInstance instance, ReplayableBody body, TimeSpan firstByte, TimeSpan idle, bool mayRetry)
     {
+        _body = body;
         Instance = instance;
         StartedAt = Time.GetTimestamp();
         FirstByte = firstByte;
         Idle = idle;
         FirstByteDeadline = Math.Min(StartedAt + Ticks(firstByte), TotalDeadline);
-        MayRetry = mayRetry;
+        _mayRetry = mayRetry;
         StatusCode = 0;
         Failure = UpstreamFailure.None;
         Delivering = false;

@@ -161,7 +161,7 @@ internal sealed partial class UpstreamForwarder(
 
         var timeouts = route.Config.Timeouts;
         state.Body.Attach(context);
-        attempt.Begin(instance, timeouts.FirstByte, timeouts.Idle, mayRetry);
+        attempt.Begin(instance, state.Body, timeouts.FirstByte, timeouts.Idle, mayRetry);
         health.OnAttemptStarted(route, instance);
         ForwarderError error;
         instance.OnRequestStarted();

@@ -145,3 +145,28 @@ public sealed class RetryTests
         Assert.Contains("firstByte", message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ServiceBodyRetryTests
+{
+    [Fact]
+    public async Task A_svc_request_without_a_body_is_retried_but_one_whose_body_was_read_is_not()
+    {
+        await using var failing = await Upstreams.StatusAsync("failing", 503);
+        await using var good = await TestUpstream.StartAsync("good");
+        await using var gateway = await GatewayUnderTest.StartAsync($"""
+              - name: api
+                outlierDetection: {"{"}consecutive5xx: 1000{"}"}
+                instances: ["{failing.Url}", "{good.Url}"]
+            """);
+
+        // Round-robin: each request starts on the failing instance.
+        var get = await gateway.Public.GetAsync("/svc/api/items");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        await gateway.Public.GetAsync("/svc/api/items");
+
+        var post = await gateway.Public.PostAsync("/svc/api/items", new StringContent(new string('x', 1000)));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
+        Assert.Contains("from failing", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(good.Received, r => r.Method == "POST");
+    }
+}
