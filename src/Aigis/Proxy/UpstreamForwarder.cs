@@ -210,6 +210,10 @@ internal sealed partial class UpstreamForwarder(
         {
             metrics.TimedOut(route.Name, TimeoutName(attempt.Failure));
         }
+        else if (gatewayError.Value.Code == "upstream_timeout")
+        {
+            metrics.TimedOut(route.Name, error == ForwarderError.RequestTimedOut ? "idle" : "connect");
+        }
 
         if (attempt.Delivering || context.Response.HasStarted)
         {
