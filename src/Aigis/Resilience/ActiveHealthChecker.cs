@@ -26,6 +26,7 @@ internal sealed class ActiveHealthChecker : IAsyncDisposable
     private readonly HashSet<UpstreamInstance> _inProgress = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _lock = new();
     private readonly Task _loop;
+    private Core.Routing.RouteTable? _seen;
 
     public ActiveHealthChecker(GatewayState state, InstanceHealthEvents events, TimeProvider time)
     {
@@ -57,7 +58,13 @@ internal sealed class ActiveHealthChecker : IAsyncDisposable
     internal void ProbeDue(CancellationToken cancellationToken)
     {
         var now = _time.GetTimestamp();
-        foreach (var route in _state.Routes.ByName.Values)
+        var routes = _state.Routes;
+        if (!ReferenceEquals(routes, _seen))
+        {
+            Forget(routes);
+        }
+
+        foreach (var route in routes.ByName.Values)
         {
             _events.NoticeReturns(route);
             if (route.Config.Health is not { } options)
@@ -79,6 +86,20 @@ internal sealed class ActiveHealthChecker : IAsyncDisposable
                 }
 
                 _ = ProbeAsync(route, instance, options, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A new table (a reload, a replica replaced): instances that left it are forgotten, so restarts do not pile up.</summary>
+    private void Forget(Core.Routing.RouteTable routes)
+    {
+        _seen = routes;
+        var current = new HashSet<UpstreamInstance>(routes.ByName.Values.SelectMany(r => r.Instances), ReferenceEqualityComparer.Instance);
+        lock (_lock)
+        {
+            foreach (var instance in _lastProbe.Keys.Where(i => !current.Contains(i)).ToArray())
+            {
+                _lastProbe.Remove(instance);
             }
         }
     }
