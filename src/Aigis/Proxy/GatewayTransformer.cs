@@ -10,6 +10,8 @@ namespace Aigis.Proxy;
 /// request so <see cref="FirstByteTimeoutHandler"/> can bound the wait for headers; and the body goes through
 /// <see cref="GuardedResponseContent"/>, whose first bytes are awaited here, before YARP sends anything to the
 /// client, so that a retryable failure (a 502/503/504, a reset, a stall, a broken stream) can still be retried.
+/// The first body byte feeds the instance's latency estimate (peak-EWMA) and ends the prompt's pending prefill
+/// there (prefix-aware), through <see cref="UpstreamAttempt.OnFirstByte"/>.
 /// </summary>
 internal sealed class GatewayTransformer : HttpTransformer
 {

@@ -3,8 +3,9 @@ using Aigis.Core.Routing;
 namespace Aigis.Proxy;
 
 /// <summary>
-/// The current upstream attempt of one request: the instance it went to and when, its deadlines, and what the
-/// transformer, body guard and timeout handler found out about it. One per request, reset for each retry.
+/// The current upstream attempt of one request: the instance it went to and when, its deadlines, what the
+/// transformer, body guard and timeout handler found out about it, and the prompt's prefill the instance owes
+/// until its first byte comes back (or the attempt ends without one). One per request, reset for each retry.
 /// </summary>
 internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, TimeSpan total, bool expectDone)
 {
@@ -47,10 +48,15 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
 
     private bool _mayRetry;
     private ReplayableBody? _body;
+    private int _promptBlocks;
+    private int _prefillSettled = 1;
 
-    public void Begin(UpstreamInstance instance, ReplayableBody body, TimeSpan firstByte, TimeSpan idle, bool mayRetry)
+    public void Begin(UpstreamInstance instance, ReplayableBody body, int promptBlocks, TimeSpan firstByte, TimeSpan idle, bool mayRetry)
     {
         _body = body;
+        _promptBlocks = promptBlocks;
+        _prefillSettled = 0;
+        instance.OnPrefillPending(promptBlocks);
         Instance = instance;
         StartedAt = Time.GetTimestamp();
         FirstByte = firstByte;
@@ -74,11 +80,21 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
         return deadline <= now ? TimeSpan.Zero : Time.GetElapsedTime(now, deadline);
     }
 
-    /// <summary>The first body byte arrived: the instance's latency estimate learns the time to it.</summary>
+    /// <summary>The first body byte arrived: the instance's latency estimate learns the time to it, and its prefill is done.</summary>
     public void OnFirstByte()
     {
         var now = Time.GetTimestamp();
         Instance.Latency.Record(Time.GetElapsedTime(StartedAt, now), now, Time);
+        SettlePrefill();
+    }
+
+    /// <summary>The first byte arrived or the attempt is over; only the first call per attempt counts.</summary>
+    public void SettlePrefill()
+    {
+        if (Interlocked.Exchange(ref _prefillSettled, 1) == 0)
+        {
+            Instance.OnPrefillDone(_promptBlocks);
+        }
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Time.TimestampFrequency);

@@ -119,7 +119,7 @@ internal sealed partial class UpstreamForwarder(
                 // Admission (adaptive concurrency per instance) decides here, and answers ForwardOutcome.Shed to refuse.
                 tried[count++] = instance;
                 var retryLeft = count < options.Attempts && route.RetryBudget.CanRetry();
-                var verdict = await SendOnceAsync(context, route, instance, attempt, state, mayRetry: retryLeft || state.HasFallback);
+                var verdict = await SendOnceAsync(context, route, instance, request.PromptBlocks, attempt, state, mayRetry: retryLeft || state.HasFallback);
                 if (verdict != ForwardOutcome.RetryableFailure)
                 {
                     return verdict;
@@ -147,7 +147,7 @@ internal sealed partial class UpstreamForwarder(
     }
 
     /// <summary>One attempt. Returns <see cref="ForwardOutcome.RetryableFailure"/> when the client has seen nothing and another try is safe.</summary>
-    private async Task<ForwardOutcome> SendOnceAsync(HttpContext context, ServiceRoute route, UpstreamInstance instance, UpstreamAttempt attempt, ForwardState state, bool mayRetry)
+    private async Task<ForwardOutcome> SendOnceAsync(HttpContext context, ServiceRoute route, UpstreamInstance instance, int promptBlocks, UpstreamAttempt attempt, ForwardState state, bool mayRetry)
     {
         var record = context.Record();
         record.InstanceId = instance.Id;
@@ -161,7 +161,7 @@ internal sealed partial class UpstreamForwarder(
 
         var timeouts = route.Config.Timeouts;
         state.Body.Attach(context);
-        attempt.Begin(instance, state.Body, timeouts.FirstByte, timeouts.Idle, mayRetry);
+        attempt.Begin(instance, state.Body, promptBlocks, timeouts.FirstByte, timeouts.Idle, mayRetry);
         health.OnAttemptStarted(route, instance);
         ForwarderError error;
         instance.OnRequestStarted();
@@ -171,6 +171,7 @@ internal sealed partial class UpstreamForwarder(
         }
         finally
         {
+            attempt.SettlePrefill();
             instance.OnRequestFinished();
         }
 
