@@ -92,7 +92,7 @@ public sealed class BrokenStreamTests
               - name: chat
                 kind: llm
                 models: [m]
-                timeouts: {"{"}firstByte: 300ms{"}"}
+                timeouts: {"{"}firstByte: 1s{"}"}
                 instances: ["{stalling.Url}", "{good.Url}"]
             """);
 
@@ -120,7 +120,7 @@ public sealed class BrokenStreamTests
               - name: chat
                 kind: llm
                 models: [m]
-                timeouts: {"{"}connect: 500ms, firstByte: 800ms, total: 800ms{"}"}
+                timeouts: {"{"}connect: 1s, firstByte: 2s, total: 2s{"}"}
                 instances: ["{endless.Url}"]
             """);
 

@@ -89,7 +89,7 @@ public sealed class InstanceHealthThroughGatewayTests
               - name: chat
                 kind: llm
                 models: [m]
-                health: {"{"}path: /ready, interval: 100ms, timeout: 100ms, healthyThreshold: 2, unhealthyThreshold: 2{"}"}
+                health: {"{"}path: /ready, interval: 200ms, timeout: 200ms, healthyThreshold: 2, unhealthyThreshold: 2{"}"}
                 instances: [{"{"}id: flaky, url: "{flaky.Url}"{"}"}, {"{"}id: steady, url: "{steady.Url}"{"}"}]
             """);
 

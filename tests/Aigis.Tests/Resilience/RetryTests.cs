@@ -125,7 +125,7 @@ public sealed class RetryTests
               - name: chat
                 kind: llm
                 models: [m]
-                timeouts: {"{"}firstByte: 300ms{"}"}
+                timeouts: {"{"}firstByte: 1s{"}"}
                 instances: ["{silent.Url}", "{good.Url}"]
               - name: lonely
                 kind: llm
