@@ -118,7 +118,8 @@ internal sealed partial class UpstreamForwarder(
 
                 // Admission (adaptive concurrency per instance) decides here, and answers ForwardOutcome.Shed to refuse.
                 tried[count++] = instance;
-                var retryLeft = count < options.Attempts && route.RetryBudget.CanRetry();
+                // Held back only if a retry could happen: attempts, an instance not tried yet, and budget remain.
+                var retryLeft = count < options.Attempts && count < route.Instances.Length && route.RetryBudget.CanRetry();
                 var verdict = await SendOnceAsync(context, route, instance, request.PromptBlocks, attempt, state, mayRetry: retryLeft || state.HasFallback);
                 if (verdict != ForwardOutcome.RetryableFailure)
                 {

@@ -170,3 +170,23 @@ public sealed class ServiceBodyRetryTests
         Assert.DoesNotContain(good.Received, r => r.Method == "POST");
     }
 }
+
+public sealed class LastAttemptTests
+{
+    [Fact]
+    public async Task When_every_instance_failed_the_last_upstream_answer_reaches_the_client()
+    {
+        await using var first = await Upstreams.StatusAsync("first", 503);
+        await using var second = await Upstreams.StatusAsync("second", 502);
+        await using var gateway = await GatewayUnderTest.StartAsync($"""
+              - {"{"}name: chat, kind: llm, models: [m], instances: ["{first.Url}", "{second.Url}"]{"}"}
+            """);
+
+        var response = await gateway.Public.PostAsync("/v1/chat/completions", Json.Body("""{"model":"m"}"""));
+
+        // Two instances, three attempts allowed: the second attempt is the last possible, so its answer passes through.
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("from second", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, first.ModelRequests());
+    }
+}
