@@ -47,7 +47,11 @@ public sealed class CircuitBreaker(TimeProvider time)
         }
     }
 
-    /// <summary>Whether a request may go to the instance now: closed, or half-open with no trial under way.</summary>
+    /// <summary>
+    /// Whether a request may go to the instance now: closed, or half-open with no trial under way. The trial is
+    /// claimed when the attempt starts (<see cref="OnAttemptStarted"/>), not when the instance is picked, so requests
+    /// picking at the same instant may send a few trials at once; the first outcome decides.
+    /// </summary>
     public bool AllowsRequests
     {
         get
