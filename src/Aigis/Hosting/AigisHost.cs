@@ -7,6 +7,8 @@ using Aigis.Identity;
 using Aigis.Pipeline;
 using Aigis.Proxy;
 using Aigis.Store;
+using Aigis.Telemetry;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,6 +39,9 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
     private readonly ApiKeyAuthenticator _authenticator;
+    private readonly TelemetryProviders _telemetry;
+    private readonly GatewayMetrics _metrics;
+    private readonly AccessLogWriter _accessLog;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -50,6 +55,10 @@ internal sealed class AigisHost : IAsyncDisposable
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
+        _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
+        _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
+        _accessLog = new AccessLogWriter(
+            config.Telemetry.AccessLog == TelemetryConfig.Off ? null : JsonLineSink.Open(config.Telemetry.AccessLog, options.StandardOutput), options.TimeProvider);
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
@@ -72,6 +81,9 @@ internal sealed class AigisHost : IAsyncDisposable
 
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
+
+    /// <summary>The access log; flush it to read the lines of requests that have ended.</summary>
+    internal AccessLogWriter AccessLog => _accessLog;
 
     /// <summary>The audit log's writer; flush it to read what was just decided.</summary>
     internal AuditWriter Audit => _audit;
@@ -151,6 +163,9 @@ internal sealed class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await _audit.DisposeAsync();
         _invokers.Dispose();
+        await _accessLog.DisposeAsync();
+        _telemetry.Dispose();
+        _metrics.Dispose();
     }
 
     /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
@@ -201,9 +216,12 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
+        builder.Services.AddSingleton(_metrics);
+        builder.Services.AddSingleton(_accessLog);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<TelemetryMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
@@ -228,7 +246,11 @@ internal sealed class AigisHost : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
+
+        // Scrapers usually carry no credential: with metricsAuth none, /metrics answers before the admin key check.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, c => IsMetricsPath(c) && State.Config.Telemetry.MetricsAuth == MetricsAuth.None, null, null, null);
         app.UseMiddleware<AdminAuthenticationMiddleware>();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, IsMetricsPath, null, null, null);
         app.UseRouting();
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
@@ -250,6 +272,12 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
     }
+
+    /// <summary>An instrument on a per-host meter that is not this host's.</summary>
+    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Meter.Name == GatewayMetrics.MeterName && !ReferenceEquals(instrument.Meter, _metrics.Meter);
+
+    private static bool IsMetricsPath(Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Path.Value is "/metrics";
 
     private static Uri BoundUrl(WebApplication app)
     {

@@ -9,8 +9,26 @@ namespace Aigis.Proxy;
 /// upstream sends its own (the client must see one id, the one in our logs), and the time to the upstream's
 /// first body byte (for an LLM stream, its first token) feeds the instance's latency estimate (peak-EWMA reads it).
 /// </summary>
-internal sealed class GatewayTransformer(TimeProvider time) : HttpTransformer
+internal sealed class GatewayTransformer(TimeProvider time, Telemetry.GatewayMetrics metrics) : HttpTransformer
 {
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+
+        // The upstream's parent is our span for this attempt (or the request's), never whatever the client sent.
+        var headers = proxyRequest.Headers;
+        headers.Remove(Telemetry.GatewayTracing.TraceParentHeader);
+        headers.Remove(Telemetry.GatewayTracing.TraceStateHeader);
+        if (System.Diagnostics.Activity.Current is { } activity)
+        {
+            headers.TryAddWithoutValidation(Telemetry.GatewayTracing.TraceParentHeader, Telemetry.GatewayTracing.TraceParent(activity));
+            if (activity.TraceStateString is { } state)
+            {
+                headers.TryAddWithoutValidation(Telemetry.GatewayTracing.TraceStateHeader, state);
+            }
+        }
+    }
+
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
@@ -18,13 +36,14 @@ internal sealed class GatewayTransformer(TimeProvider time) : HttpTransformer
         {
             // YARP reads the body from the response after this transform, so the wrapper sees its first bytes.
             // An answer without a body is timed at its headers.
+            var record = httpContext.Record();
             if (proxyResponse.Content.Headers.ContentLength == 0)
             {
-                Record(attempt);
+                Record(attempt, record);
             }
             else
             {
-                proxyResponse.Content = new FirstByteTimingContent(proxyResponse.Content, () => Record(attempt));
+                proxyResponse.Content = new FirstByteTimingContent(proxyResponse.Content, () => Record(attempt, record));
             }
         }
 
@@ -32,9 +51,12 @@ internal sealed class GatewayTransformer(TimeProvider time) : HttpTransformer
         return result;
     }
 
-    private void Record(UpstreamAttempt attempt)
+    private void Record(UpstreamAttempt attempt, RequestRecord record)
     {
         var now = time.GetTimestamp();
-        attempt.Instance.Latency.Record(time.GetElapsedTime(attempt.StartedAt, now), now, time);
+        var latency = time.GetElapsedTime(attempt.StartedAt, now);
+        attempt.Instance.Latency.Record(latency, now, time);
+        record.FirstByteAt = now;
+        metrics.RecordUpstreamLatency(attempt.Instance, latency);
     }
 }

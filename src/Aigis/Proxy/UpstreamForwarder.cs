@@ -34,6 +34,7 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
         record.Attempts++;
         instance.OnRequestStarted();
         context.Features.Set(new UpstreamAttempt(instance, time.GetTimestamp()));
+        using var span = Telemetry.GatewayTracing.StartUpstream(instance, record.Attempts);
         try
         {
             error = await forwarder.SendAsync(context, instance.DestinationPrefix, invokers.Get(timeouts.Connect), requestConfig, transformer);
@@ -41,6 +42,11 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
         finally
         {
             instance.OnRequestFinished();
+        }
+
+        if (error != ForwarderError.None)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.ToString());
         }
 
         if (error != ForwarderError.None)
