@@ -11,12 +11,17 @@ internal sealed class FirstByteTimingContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly Action _onFirstByte;
+    private readonly UsageTail? _usage;
     private int _signalled;
 
-    public FirstByteTimingContent(HttpContent inner, Action onFirstByte)
+    /// <param name="inner">The upstream's body.</param>
+    /// <param name="onFirstByte">Called once, when the first body bytes arrive.</param>
+    /// <param name="usage">Reads token counts from the end of a model answer; null for other services.</param>
+    public FirstByteTimingContent(HttpContent inner, Action onFirstByte, UsageTail? usage = null)
     {
         _inner = inner;
         _onFirstByte = onFirstByte;
+        _usage = usage;
 
         // The forwarder may still read content headers (the media type decides how a stream is flushed).
         foreach (var (name, values) in _inner.Headers)
@@ -43,6 +48,7 @@ internal sealed class FirstByteTimingContent : HttpContent
         if (disposing)
         {
             _inner.Dispose();
+            _usage?.Complete();
         }
 
         base.Dispose(disposing);
@@ -74,6 +80,12 @@ internal sealed class FirstByteTimingContent : HttpContent
             if (read > 0)
             {
                 owner.OnBytes();
+                owner._usage?.Append(buffer.Span[..read]);
+            }
+            else if (buffer.Length > 0)
+            {
+                // The end of the body (a zero-byte read is YARP waiting for data, not the end).
+                owner._usage?.Complete();
             }
 
             return read;
@@ -88,6 +100,11 @@ internal sealed class FirstByteTimingContent : HttpContent
             if (read > 0)
             {
                 owner.OnBytes();
+                owner._usage?.Append(buffer.AsSpan(offset, read));
+            }
+            else if (count > 0)
+            {
+                owner._usage?.Complete();
             }
 
             return read;

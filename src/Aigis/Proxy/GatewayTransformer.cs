@@ -43,7 +43,9 @@ internal sealed class GatewayTransformer(TimeProvider time, Telemetry.GatewayMet
             }
             else
             {
-                proxyResponse.Content = new FirstByteTimingContent(proxyResponse.Content, () => Record(attempt, record));
+                // Token counts are read from model answers only; other services' bodies are not ours to parse.
+                var usage = record.Model is not null ? new UsageTail(record) : null;
+                proxyResponse.Content = new FirstByteTimingContent(proxyResponse.Content, () => Record(attempt, record), usage);
             }
         }
 
