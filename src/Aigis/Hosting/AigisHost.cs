@@ -1,3 +1,4 @@
+using Aigis.Alerts;
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
 using Aigis.Deployers;
@@ -42,6 +43,9 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly TelemetryProviders _telemetry;
     private readonly GatewayMetrics _metrics;
     private readonly AccessLogWriter _accessLog;
+    private readonly AlertMeasurements _alertMeasurements;
+    private readonly AlertEvaluator _alerts;
+    private readonly System.Diagnostics.Metrics.Meter _alertsMeter = new(AlertEvaluator.MeterName, "1.0");
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -59,6 +63,9 @@ internal sealed class AigisHost : IAsyncDisposable
         _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
         _accessLog = new AccessLogWriter(
             config.Telemetry.AccessLog == TelemetryConfig.Off ? null : JsonLineSink.Open(config.Telemetry.AccessLog, options.StandardOutput), options.TimeProvider);
+        _alertMeasurements = new AlertMeasurements(config.Alerts.EffectiveRules(), options.TimeProvider, i => !BelongsToOtherHost(i));
+        var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
+        _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
@@ -84,6 +91,9 @@ internal sealed class AigisHost : IAsyncDisposable
 
     /// <summary>The access log; flush it to read the lines of requests that have ended.</summary>
     internal AccessLogWriter AccessLog => _accessLog;
+
+    /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
+    internal AlertEvaluator Alerts => _alerts;
 
     /// <summary>The audit log's writer; flush it to read what was just decided.</summary>
     internal AuditWriter Audit => _audit;
@@ -120,6 +130,7 @@ internal sealed class AigisHost : IAsyncDisposable
         }
 
         _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
+        _alerts.Start();
         State.IsReady = true;
     }
 
@@ -164,7 +175,11 @@ internal sealed class AigisHost : IAsyncDisposable
         await _audit.DisposeAsync();
         _invokers.Dispose();
         await _accessLog.DisposeAsync();
+        await _alerts.DisposeAsync();
+        await _alerts.Notifier.DisposeAsync();
+        _alertMeasurements.Dispose();
         _telemetry.Dispose();
+        _alertsMeter.Dispose();
         _metrics.Dispose();
     }
 
@@ -242,6 +257,9 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
+        builder.Services.AddSingleton(_alerts);
+        builder.Services.AddSingleton<IAlertStore>(_store);
+        builder.Services.AddSingleton<AdminAlertEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -255,6 +273,7 @@ internal sealed class AigisHost : IAsyncDisposable
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
         return app;
     }
 
@@ -274,8 +293,12 @@ internal sealed class AigisHost : IAsyncDisposable
     }
 
     /// <summary>An instrument on a per-host meter that is not this host's.</summary>
-    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) =>
-        instrument.Meter.Name == GatewayMetrics.MeterName && !ReferenceEquals(instrument.Meter, _metrics.Meter);
+    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) => instrument.Meter.Name switch
+    {
+        GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
+        AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
+        _ => false,
+    };
 
     private static bool IsMetricsPath(Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Path.Value is "/metrics";
 
