@@ -33,7 +33,8 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
         record.InstanceId = instance.Id;
         record.Attempts++;
         instance.OnRequestStarted();
-        context.Features.Set(new UpstreamAttempt(instance, time.GetTimestamp()));
+        var attempt = new UpstreamAttempt(instance, time.GetTimestamp(), request.PromptBlocks);
+        context.Features.Set(attempt);
         using var span = Telemetry.GatewayTracing.StartUpstream(instance, record.Attempts);
         try
         {
@@ -41,6 +42,7 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
         }
         finally
         {
+            attempt.SettlePrefill();
             instance.OnRequestFinished();
         }
 
