@@ -4,6 +4,7 @@ using Aigis.Tests.Infrastructure;
 namespace Aigis.Tests.Telemetry;
 
 /// <summary>W3C trace context: the upstream sees a <c>traceparent</c> naming the gateway's span, in the trace the access log names.</summary>
+[Collection(SpanAssertingTests.Name)]
 public sealed class TraceContextTests
 {
     [Fact]
