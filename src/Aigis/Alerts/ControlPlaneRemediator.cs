@@ -12,17 +12,17 @@ namespace Aigis.Alerts;
 /// restarts as it restarts any exited replica.
 /// </summary>
 /// <remarks>
-/// <c>eject-instance</c> belongs to the resilience stage's outlier ejection, which is built apart from alerting; until it
-/// is wired in here (an <c>IInstanceEjector</c> it implements, called from this method), the rule's firing is reported
-/// in the log and nothing is ejected.
+/// <c>eject-instance</c> ejects the service's slowest instance in rotation through an <see cref="IInstanceEjector"/>,
+/// which the resilience stage's outlier ejection implements; built without one (as today), the rule's firing is
+/// reported in the log and nothing is ejected.
 /// </remarks>
-internal sealed class ControlPlaneRemediator(GatewayState state, IDeployer deployer, TimeProvider time) : IAlertRemediator
+internal sealed class ControlPlaneRemediator(GatewayState state, IDeployer deployer, TimeProvider time, IInstanceEjector? ejector = null) : IAlertRemediator
 {
     public Task<string> RemediateAsync(AlertRemediation action, string service, CancellationToken cancellationToken) => action switch
     {
         AlertRemediation.ScaleUp => Task.FromResult(ScaleUp(service)),
         AlertRemediation.RestartInstance => Task.FromResult(RestartWorst(service)),
-        AlertRemediation.EjectInstance => Task.FromResult("eject-instance is not wired to outlier ejection yet; nothing was ejected"),
+        AlertRemediation.EjectInstance => Task.FromResult(EjectSlowest(service)),
         _ => Task.FromResult("none"),
     };
 
@@ -52,6 +52,30 @@ internal sealed class ControlPlaneRemediator(GatewayState state, IDeployer deplo
         services[index] = services[index] with { Process = process with { Replicas = process.Replicas + 1 } };
         state.Apply(config with { Services = services });
         return $"scaled from {process.Replicas} to {process.Replicas + 1} replicas (until the next config reload)";
+    }
+
+    private string EjectSlowest(string service)
+    {
+        if (ejector is null)
+        {
+            return "eject-instance is not wired to outlier ejection yet; nothing was ejected";
+        }
+
+        if (!state.Routes.ByName.TryGetValue(service, out var route))
+        {
+            return $"no service {service}";
+        }
+
+        var now = time.GetTimestamp();
+        var slowest = route.Instances.Where(i => i.IsHealthy).OrderByDescending(i => i.Latency.EstimateMs(now, time)).FirstOrDefault();
+        if (slowest is null)
+        {
+            return "no instance in rotation to eject";
+        }
+
+        return ejector.Eject(service, slowest.Id, "alert remediation")
+            ? $"ejected instance {slowest.Id}"
+            : $"instance {slowest.Id} was not ejected (the outlier detector refused)";
     }
 
     private string RestartWorst(string service)

@@ -45,4 +45,32 @@ public sealed class RemediationTests
         Assert.Contains("not wired", await remediator.RemediateAsync(AlertRemediation.EjectInstance, "rm", CancellationToken.None), StringComparison.Ordinal);
         Assert.Contains("needs a runtime: process service", await remediator.RemediateAsync(AlertRemediation.ScaleUp, "absent", CancellationToken.None), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Eject_instance_asks_the_ejector_for_an_instance_in_rotation()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync("""
+              - name: ej
+                instances: [http://127.0.0.1:9, http://127.0.0.1:10]
+            """);
+        var ejector = new RecordingEjector();
+        var remediator = new ControlPlaneRemediator(gateway.Host.State, gateway.Host.Deployer, TimeProvider.System, ejector);
+        gateway.Host.State.Routes.ByName["ej"].Instances[0].IsHealthy = false;
+
+        var done = await remediator.RemediateAsync(AlertRemediation.EjectInstance, "ej", CancellationToken.None);
+
+        Assert.Equal("ejected instance 127.0.0.1:10", done);
+        Assert.Equal([("ej", "127.0.0.1:10")], ejector.Ejected);
+    }
+
+    private sealed class RecordingEjector : IInstanceEjector
+    {
+        public List<(string Service, string Instance)> Ejected { get; } = [];
+
+        public bool Eject(string service, string instanceId, string reason)
+        {
+            Ejected.Add((service, instanceId));
+            return true;
+        }
+    }
 }

@@ -26,28 +26,31 @@ public sealed class MetricsEndpointTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"no-such-model"}"""))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/v1/chat/completions", Json.Body("""{"model": """))).StatusCode);
         Assert.Equal(HttpStatusCode.BadGateway, (await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"mx-down-model"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"mx-empty-model"}"""))).StatusCode);
 
         // Requests are counted when their response has ended, which the client may see a moment before.
         List<PrometheusSample> samples = [];
         await Eventually.TrueAsync(async () =>
         {
             samples = PrometheusSamples.Parse(await gateway.Admin.GetStringAsync("/metrics"));
-            return samples.Sum("aigis_requests_total") >= 8;
-        }, TimeSpan.FromSeconds(10), () => "8 requests counted");
+            return samples.Sum("aigis_requests_total") >= 9;
+        }, TimeSpan.FromSeconds(10), () => "9 requests counted");
 
-        Assert.Equal(8, samples.Sum("aigis_requests_total"));
+        Assert.Equal(9, samples.Sum("aigis_requests_total"));
         Assert.Equal(3, samples.Sum("aigis_requests_total", ("service", "mx-chat"), ("model", "mx-model"), ("tenant", "mx-team"), ("outcome", "served"), ("status", "2xx")));
         Assert.Equal(2, samples.Sum("aigis_requests_total", ("service", "unknown"), ("model", "unknown"), ("tenant", "unknown"), ("outcome", "authentication"), ("status", "4xx")));
         Assert.Equal(1, samples.Sum("aigis_requests_total", ("tenant", "mx-team"), ("model", "unknown"), ("outcome", "route"), ("status", "4xx")));
         Assert.Equal(1, samples.Sum("aigis_requests_total", ("tenant", "mx-team"), ("outcome", "request_limits"), ("status", "4xx")));
         Assert.Equal(1, samples.Sum("aigis_requests_total", ("service", "mx-down"), ("model", "mx-down-model"), ("outcome", "forward"), ("status", "5xx")));
+        Assert.Equal(1, samples.Sum("aigis_requests_total", ("service", "mx-empty"), ("outcome", "balance"), ("status", "5xx")));
 
         // Durations: one per request; upstream latency only for the three that reached an instance.
-        Assert.Equal(8, samples.Sum("aigis_request_duration_seconds_count"));
+        Assert.Equal(9, samples.Sum("aigis_request_duration_seconds_count"));
         Assert.Equal(3, samples.Sum("aigis_upstream_latency_seconds_count", ("service", "mx-chat")));
         Assert.Equal(3, samples.Sum("gen_ai_client_operation_duration_seconds_count", ("gen_ai_operation_name", "chat"), ("gen_ai_request_model", "mx-model")));
 
-        // Gauges read from the route table: both services' instances, one healthy each.
+        // Gauges read from the route table: each service's instances; the empty service has none in rotation.
+        Assert.Equal(0, samples.Sum("aigis_service_healthy_instances", ("service", "mx-empty")));
         Assert.Equal(1, samples.Sum("aigis_service_healthy_instances", ("service", "mx-chat")));
         Assert.Equal(0, samples.Sum("aigis_instance_in_flight", ("service", "mx-chat")));
         Assert.True(samples.Has("aigis_instance_healthy", ("service", "mx-down")));
@@ -81,6 +84,10 @@ public sealed class MetricsEndpointTests
               connect: 2s
             instances:
               - url: http://127.0.0.1:{closedPort}
+          - name: mx-empty
+            kind: llm
+            models: [mx-empty-model]
+            instances: []
         """;
 
     /// <summary>A loopback port nothing listens on (bound, then released).</summary>
