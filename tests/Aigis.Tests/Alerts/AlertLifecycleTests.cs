@@ -101,7 +101,7 @@ public sealed class AlertLifecycleTests
         var counter = meter.CreateCounter<long>(instrument);
         var rule = Rule($"rate({instrument}[1m]) > 0", TimeSpan.Zero, ["hanging"]);
         using var measurements = new AlertMeasurements([rule], TimeProvider.System, _ => true);
-        var webhook = Webhook("hanging", hanging.Url) with { Timeout = TimeSpan.FromMilliseconds(200), Retries = 2 };
+        var webhook = Webhook("hanging", hanging.Url) with { Timeout = TimeSpan.FromSeconds(1), Retries = 2 };
         await using var notifier = new AlertNotifier([webhook], null, null, TimeProvider.System, NullLogger.Instance);
         await using var evaluator = new AlertEvaluator(new AlertsConfig(), measurements, notifier, meter, TimeProvider.System, NullLogger.Instance);
 
