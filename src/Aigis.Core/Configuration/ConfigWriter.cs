@@ -25,6 +25,8 @@ public static class ConfigWriter
             },
             { "store", new YamlMappingNode { { "path", Quoted(config.Store.Path) } } },
             { "services", new YamlSequenceNode(config.Services.Select(Service)) },
+            { "telemetry", TelemetryWriter.Telemetry(config.Telemetry) },
+            { "alerts", TelemetryWriter.Alerts(config.Alerts) },
             { "security", SecurityConfigWriter.ToNode(config.Security) },
         };
 
@@ -57,8 +59,11 @@ public static class ConfigWriter
         node.Add("timeouts", new YamlMappingNode
         {
             { "connect", Plain(DurationParser.Format(service.Timeouts.Connect)) },
+            { "firstByte", Plain(DurationParser.Format(service.Timeouts.FirstByte)) },
             { "idle", Plain(DurationParser.Format(service.Timeouts.Idle)) },
+            { "total", Plain(DurationParser.Format(service.Timeouts.Total)) },
         });
+        ResilienceWriter.Add(node, service);
         if (service.Process is { } process)
         {
             node.Add("process", Process(process));
@@ -103,6 +108,7 @@ public static class ConfigWriter
             { "queueWeight", Plain(Number(options.QueueWeight)) },
             { "inFlightWeight", Plain(Number(options.InFlightWeight)) },
             { "kvWeight", Plain(Number(options.KvWeight)) },
+            { "prefillWeight", Plain(Number(options.PrefillWeight)) },
             { "overloadMargin", Plain(Number(options.OverloadMargin)) },
             { "prefixIndexCapacity", Plain(options.PrefixIndexCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
         };

@@ -55,9 +55,20 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
     private async Task ForwardByModelAsync(HttpContext context, RouteTable routes)
     {
         // Intrusion detection may have read the body already (into the same pooled buffer): use that one.
-        var (request, error) = context.Features.Get<ModelRequest>() is { } read
-            ? (read, null)
-            : await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+        ModelRequest? request;
+        GatewayError? error;
+        if (context.Features.Get<ModelRequest>() is { } read)
+        {
+            (request, error) = (read, null);
+        }
+        else
+        {
+            using (Telemetry.GatewayTracing.StartStage(Telemetry.GatewayTracing.RouteSpan))
+            {
+                (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+            }
+        }
+
         if (request is null)
         {
             if (error is { } refusal)
@@ -81,14 +92,12 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
             record.Service = route.Name;
             record.Streamed = request.Stream;
 
-            // The forwarder sends these exact bytes; the length is known now, so the upstream gets Content-Length.
-            context.Request.Body = request.OpenRead();
-            context.Request.ContentLength = request.Length;
+            // The forwarder sends these exact bytes (again on a retry); the length is known, so the upstream gets Content-Length.
             context.Request.Headers.TransferEncoding = default;
             var blocks = route.Config.Balancer == LoadBalancingPolicyNames.PrefixAware ? ArrayPool<ulong>.Shared.Rent(PromptPrefixBlocks.MaxBlocks) : null;
             try
             {
-                await forwarder.ForwardAsync(context, route, BalancingRequestFor(context, route, request.Body.Span, blocks));
+                await forwarder.ForwardAsync(context, routes, route, BalancingRequestFor(context, route, request.Body.Span, blocks), request);
             }
             finally
             {
@@ -126,7 +135,7 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
 
         context.Request.PathBase = context.Request.PathBase.Add(new PathString(path[..(ServicePrefix.Length + name.Length)]));
         context.Request.Path = slash < 0 ? new PathString("/") : new PathString(path[(ServicePrefix.Length + slash)..]);
-        return forwarder.ForwardAsync(context, route, BalancingRequestFor(context, route, [], null));
+        return forwarder.ForwardAsync(context, routes, route, BalancingRequestFor(context, route, [], null), null);
     }
 
     /// <summary>What the service's policy needs to know: prompt prefix blocks for prefix-aware, a key for consistent-hash.</summary>
@@ -135,7 +144,8 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
         if (blocks is not null)
         {
             var count = PromptPrefixBlocks.Compute(body, blocks);
-            return BalancingRequest.WithPrefix(blocks.AsMemory(0, count));
+            // The whole body's size stands for the prompt's: the blocks stop at a cap, the prefill work does not.
+            return BalancingRequest.WithPrefix(blocks.AsMemory(0, count), (body.Length + PromptPrefixBlocks.BlockBytes - 1) / PromptPrefixBlocks.BlockBytes);
         }
 
         if (route.Config.Balancer == LoadBalancingPolicyNames.ConsistentHash)

@@ -1,3 +1,4 @@
+using Aigis.Alerts;
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
 using Aigis.Deployers;
@@ -9,6 +10,8 @@ using Aigis.Proxy;
 using Aigis.Security;
 using Aigis.Core.Security.Bans;
 using Aigis.Store;
+using Aigis.Telemetry;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -32,6 +35,9 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly AigisHostOptions _options;
     private readonly UpstreamInvokers _invokers = new();
+    private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
+    private readonly Resilience.InstanceHealthEvents _healthEvents;
+    private Resilience.ActiveHealthChecker? _healthChecker;
     private readonly ProcessDeployer _deployer;
     private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
@@ -39,13 +45,21 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
     private readonly ApiKeyAuthenticator _authenticator;
+    private readonly TelemetryProviders _telemetry;
+    private readonly GatewayMetrics _metrics;
+    private readonly AccessLogWriter _accessLog;
+    private readonly AlertMeasurements _alertMeasurements;
+    private readonly AlertEvaluator _alerts;
+    private readonly System.Diagnostics.Metrics.Meter _alertsMeter = new(AlertEvaluator.MeterName, "1.0");
     private readonly SecurityState _security;
+    private readonly SecurityMetrics _securityMetrics = new();
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        _healthEvents = new Resilience.InstanceHealthEvents(_resilienceMetrics, options.TimeProvider, loggerFactory.CreateLogger<Resilience.InstanceHealthEvents>());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
         var keyCache = new ApiKeyCache(options.TimeProvider);
@@ -53,12 +67,22 @@ internal sealed class AigisHost : IAsyncDisposable
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
-        _security = new SecurityState(State, new InMemoryBanList(() => State.Config.Security.Bans, options.TimeProvider), new SecurityMetrics());
+        _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
+        _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
+        _accessLog = new AccessLogWriter(
+            config.Telemetry.AccessLog == TelemetryConfig.Off ? null : JsonLineSink.Open(config.Telemetry.AccessLog, options.StandardOutput), options.TimeProvider);
+        _alertMeasurements = new AlertMeasurements(config.Alerts.EffectiveRules(), options.TimeProvider, i => !BelongsToOtherHost(i));
+        var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider, new Resilience.OutlierEjector(State, _healthEvents)), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
+        _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
+        _security = new SecurityState(State, new InMemoryBanList(() => State.Config.Security.Bans, options.TimeProvider), _securityMetrics);
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
 
     public GatewayState State { get; }
+
+    /// <summary>Where instance health changes are decided, logged and counted.</summary>
+    internal Resilience.InstanceHealthEvents HealthEvents => _healthEvents;
 
     /// <summary>The replicas of <c>runtime: process</c> services.</summary>
     public IDeployer Deployer => _deployer;
@@ -76,6 +100,12 @@ internal sealed class AigisHost : IAsyncDisposable
 
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
+
+    /// <summary>The access log; flush it to read the lines of requests that have ended.</summary>
+    internal AccessLogWriter AccessLog => _accessLog;
+
+    /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
+    internal AlertEvaluator Alerts => _alerts;
 
     /// <summary>The audit log's writer; flush it to read what was just decided.</summary>
     internal AuditWriter Audit => _audit;
@@ -111,7 +141,9 @@ internal sealed class AigisHost : IAsyncDisposable
                 (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Config"));
         }
 
+        _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
         _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
+        _alerts.Start();
         State.IsReady = true;
     }
 
@@ -147,6 +179,11 @@ internal sealed class AigisHost : IAsyncDisposable
             await _scraper.DisposeAsync();
         }
 
+        if (_healthChecker is not null)
+        {
+            await _healthChecker.DisposeAsync();
+        }
+
         State.ConfigApplied -= OnConfigApplied;
         _watcher?.Dispose();
         await _public.DisposeAsync();
@@ -155,6 +192,14 @@ internal sealed class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await _audit.DisposeAsync();
         _invokers.Dispose();
+        _resilienceMetrics.Dispose();
+        await _accessLog.DisposeAsync();
+        await _alerts.DisposeAsync();
+        await _alerts.Notifier.DisposeAsync();
+        _alertMeasurements.Dispose();
+        _telemetry.Dispose();
+        _alertsMeter.Dispose();
+        _metrics.Dispose();
         _security.Metrics.Dispose();
     }
 
@@ -204,12 +249,17 @@ internal sealed class AigisHost : IAsyncDisposable
         });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_invokers);
+        builder.Services.AddSingleton(_resilienceMetrics);
+        builder.Services.AddSingleton(_healthEvents);
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
+        builder.Services.AddSingleton(_metrics);
+        builder.Services.AddSingleton(_accessLog);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<TelemetryMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<FirewallMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -233,17 +283,27 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
+        builder.Services.AddSingleton<AdminInstanceEndpoints>();
+        builder.Services.AddSingleton(_alerts);
+        builder.Services.AddSingleton<IAlertStore>(_store);
+        builder.Services.AddSingleton<AdminAlertEndpoints>();
         builder.Services.AddSingleton<AdminBanEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<AdminFirewallMiddleware>();
+
+        // Scrapers usually carry no credential: with metricsAuth none, /metrics answers before the admin key check.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, c => IsMetricsPath(c) && State.Config.Telemetry.MetricsAuth == MetricsAuth.None, null, null, null);
         app.UseMiddleware<AdminAuthenticationMiddleware>();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, IsMetricsPath, null, null, null);
         app.UseRouting();
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminBanEndpoints>().Map(app);
         return app;
     }
@@ -263,6 +323,17 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
     }
+
+    /// <summary>An instrument on a per-host meter that is not this host's.</summary>
+    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) => instrument.Meter.Name switch
+    {
+        GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
+        AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
+        SecurityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _securityMetrics.Meter),
+        _ => false,
+    };
+
+    private static bool IsMetricsPath(Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Path.Value is "/metrics";
 
     private static Uri BoundUrl(WebApplication app)
     {

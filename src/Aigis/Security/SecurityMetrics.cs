@@ -12,6 +12,8 @@ internal sealed class SecurityMetrics : IDisposable
     private readonly Counter<long> _firewallDenied;
     private readonly Counter<long> _promptInjections;
 
+    public Meter Meter => _meter;
+
     public SecurityMetrics()
     {
         _idsBlocks = _meter.CreateCounter<long>("aigis.ids.blocks", description: "Requests refused by intrusion detection, by the family that scored highest.");
