@@ -70,4 +70,15 @@ public sealed class ModelBodyPlacementTests
         Assert.True(card.PromptInjectionScore >= 5);
         Assert.Equal(0, card.WebScore);
     }
+
+    [Theory]
+    [InlineData("""{"model":"sim-embed","input":"hello","encoding_format":"base64"}""")]
+    [InlineData("""{"model":"aa-model","messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("""{"model":"python","messages":[{"role":"user","content":"hi"}],"user":"curl"}""")]
+    public void Everyday_identifier_values_that_share_a_name_with_a_command_pass(string body)
+    {
+        var card = SecurityTestRules.ModelBody(body);
+
+        Assert.True(card.WebScore == 0, card.RuleIds(false));
+    }
 }

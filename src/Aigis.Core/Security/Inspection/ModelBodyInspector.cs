@@ -28,10 +28,20 @@ public static class ModelBodyInspector
         "service_tier"u8.ToArray(), "encoding_format"u8.ToArray(), "file_id"u8.ToArray(), "id"u8.ToArray(),
     ];
 
+    // The values "role", "type" and "encoding_format" take in every request: nothing to inspect, and a scan each would be most
+    // of a short request's cost.
+    private static readonly byte[][] s_knownEnumValues =
+    [
+        "system"u8.ToArray(), "user"u8.ToArray(), "assistant"u8.ToArray(), "tool"u8.ToArray(), "developer"u8.ToArray(),
+        "function"u8.ToArray(), "text"u8.ToArray(), "image_url"u8.ToArray(), "input_audio"u8.ToArray(), "file"u8.ToArray(),
+        "json_object"u8.ToArray(), "json_schema"u8.ToArray(), "object"u8.ToArray(), "string"u8.ToArray(), "array"u8.ToArray(), "float"u8.ToArray(), "base64"u8.ToArray(),
+    ];
+
     public static void Inspect(RuleSet rules, ReadOnlySpan<byte> json, ScoreCard card)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256, CommentHandling = JsonCommentHandling.Skip });
         var identifier = false;
+        var enumField = false;
         try
         {
             while (reader.Read())
@@ -40,6 +50,7 @@ public static class ModelBodyInspector
                 {
                     case JsonTokenType.PropertyName:
                         identifier = IsIdentifierName(ref reader);
+                        enumField = reader.ValueTextEquals("role"u8) || reader.ValueTextEquals("type"u8) || reader.ValueTextEquals("encoding_format"u8);
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
                         if (reader.CurrentDepth >= rules.Limits.MaxDepth)
@@ -51,6 +62,11 @@ public static class ModelBodyInspector
 
                         break;
                     case JsonTokenType.String:
+                        if (enumField && IsKnownEnumValue(ref reader))
+                        {
+                            break;
+                        }
+
                         if (identifier && reader.CurrentDepth > 0)
                         {
                             InspectIdentifier(rules, ref reader, card);
@@ -68,6 +84,19 @@ public static class ModelBodyInspector
         {
             // The router answers a malformed body with 400 itself; what was read so far has been inspected.
         }
+    }
+
+    private static bool IsKnownEnumValue(ref Utf8JsonReader reader)
+    {
+        foreach (var value in s_knownEnumValues)
+        {
+            if (reader.ValueTextEquals(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsIdentifierName(ref Utf8JsonReader reader)
