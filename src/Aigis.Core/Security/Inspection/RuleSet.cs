@@ -78,7 +78,6 @@ public sealed class RuleSet
                 return;
             }
 
-
             chunks.Add(new Group(members[0].Regex, members, [_indexes[members[0]]]));
             return;
         }
