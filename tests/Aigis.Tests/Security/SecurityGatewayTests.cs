@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aigis.Hosting;
 using Aigis.Tests.Infrastructure;
+using Aigis.Tests.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -231,5 +232,30 @@ public sealed class SecurityGatewayTests
 
         Assert.True(outcome.Applied, string.Join("; ", outcome.Errors));
         Assert.Equal(HttpStatusCode.OK, (await gateway.Public.GetAsync(attack)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Blocks_denials_and_bans_are_exported_as_metrics()
+    {
+        await using var upstream = await TestUpstream.StartAsync("up");
+        await using var gateway = await StartAsync(upstream, "  bans: {idsBlocks: 2}");
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await gateway.Public.GetAsync("/svc/search/find?id=" + Uri.EscapeDataString("1' OR '1'='1"))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await gateway.Public.GetAsync("/svc/search/x")).StatusCode);
+
+        List<PrometheusSample> samples = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            samples = PrometheusSamples.Parse(await gateway.Admin.GetStringAsync("/metrics"));
+            return samples.Sum("aigis_ids_blocks_total") >= 2 && samples.Sum("aigis_firewall_denied_total") >= 1;
+        }, TimeSpan.FromSeconds(10), () => "blocks and denials exported");
+
+        Assert.Equal(2, samples.Sum("aigis_ids_blocks_total", ("family", "942")));
+        Assert.Equal(1, samples.Sum("aigis_firewall_denied_total", ("reason", "ban")));
+        Assert.Equal(1, samples.Sum("aigis_bans_active"));
     }
 }
