@@ -104,4 +104,13 @@ public class SecurityInspectionBenchmark
 
     [Benchmark]
     public IdsVerdict GenericLongQuery() => _policy.Decide(Front("GET", _longQuery));
+
+    /// <summary>One short identifier value through the web-attack rules: the floor under every field and header.</summary>
+    [Benchmark]
+    public int ShortField()
+    {
+        var card = new ScoreCard();
+        _policy.Rules.Scan(Aigis.Core.Security.Rules.RuleZone.ModelFields, "llama-3-8b-instruct", card);
+        return card.WebScore;
+    }
 }

@@ -11,9 +11,10 @@ namespace Aigis.Core.Security.Inspection;
 /// with one combined pattern. Built once per configuration; scanning is thread-safe.
 /// </summary>
 /// <remarks>
-/// Most values match nothing, so each (zone, view) group first runs a single alternation of all its patterns:
-/// one linear pass over the value instead of one per rule. Only when that matches are the group's rules run
-/// one by one to learn which matched.
+/// Most values match nothing, so each (zone, view) group first runs a single alternation of all its patterns,
+/// compiled with <see cref="RegexOptions.NonBacktracking"/> (chunked where one automaton would be too big):
+/// one linear pass over the value, whose automaton stays cached, instead of one pass per rule. Only when that
+/// gate matches are the group's rules run one by one, with their own compiled patterns, to learn which.
 /// </remarks>
 public sealed class RuleSet
 {
@@ -61,23 +62,16 @@ public sealed class RuleSet
     public IReadOnlyList<SecurityRule> Rules { get; }
 
     /// <summary>
-    /// One alternation of <paramref name="members"/>, or several when the automaton of one would pass the
-    /// non-backtracking engine's size limit (split in halves until each fits).
+    /// One gate alternation of <paramref name="members"/>, or several when the automaton of one would pass the
+    /// non-backtracking engine's size limit or a member uses what it lacks (split in halves until each fits).
     /// </summary>
     private void Combine(SecurityRule[] members, TimeSpan matchTimeout, List<Group> chunks)
     {
-        // Backtracking patterns are fastest alone (each gets its own vectorized literal search); only
-        // non-backtracking ones gain from sharing one automaton.
-        if (members.Length == 1 || (members[0].Regex.Options & RegexOptions.NonBacktracking) == 0 || members.Any(m => (m.Regex.Options & RegexOptions.NonBacktracking) == 0))
+        // The alternation is a gate: one non-backtracking pass over the value rules out every member at once;
+        // only when it matches do the members' own (compiled) patterns run to say which. Members the
+        // non-backtracking engine cannot take (look-behind) stand alone.
+        if (members.Length == 1)
         {
-            if (members.Length > 1)
-            {
-                var half = members.Length / 2;
-                Combine(members[..half], matchTimeout, chunks);
-                Combine(members[half..], matchTimeout, chunks);
-                return;
-            }
-
             chunks.Add(new Group(members[0].Regex, members, [_indexes[members[0]]]));
             return;
         }
