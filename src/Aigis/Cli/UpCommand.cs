@@ -144,6 +144,8 @@ internal static class UpCommand
             return;
         }
 
+        // The demo's tenant may use exactly the demo's services and models; made once, and edits to it are kept.
+        await host.Tenants.EnsureAsync(EmbeddedDemo.TenantDefinition, cancellation);
         var spec = new KeySpec("demo", EmbeddedDemo.Tenant, KeyRole.User);
         if (await host.Keys.CreateOnceAsync(ApiKeyService.DemoPurpose, spec, cancellation) is { } created)
         {

@@ -45,9 +45,12 @@ internal sealed class AigisHost : IAsyncDisposable
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
-        var keyCache = new ApiKeyCache(options.TimeProvider);
+        Directory = new TenantDirectory(_store, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Tenants"));
+        var keyCache = new ApiKeyCache(options.TimeProvider, tenantOf: Directory.Definition);
+        Directory.Changed += keyCache.InvalidateAll;
         _authenticator = new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider);
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
+        Tenants = new TenantService(_store, Directory, keyCache, _audit, options.TimeProvider);
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
         _public = BuildPublic(config, loggerFactory);
@@ -69,6 +72,12 @@ internal sealed class AigisHost : IAsyncDisposable
 
     /// <summary>Creates, revokes and rotates API keys (what the admin API and the first start use).</summary>
     public ApiKeyService Keys { get; }
+
+    /// <summary>Creates, changes and deletes tenants.</summary>
+    public TenantService Tenants { get; }
+
+    /// <summary>Every tenant, compiled for the request path.</summary>
+    internal TenantDirectory Directory { get; }
 
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
@@ -93,6 +102,7 @@ internal sealed class AigisHost : IAsyncDisposable
     {
         // The store before the listeners: the first request may need a key from it.
         await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
+        await Directory.ReloadAsync(cancellationToken);
         _audit.Start();
         await _admin.StartAsync(cancellationToken);
         AdminUrl = BoundUrl(_admin);
@@ -224,6 +234,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
+        builder.Services.AddSingleton(Tenants);
+        builder.Services.AddSingleton<AdminTenantEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -233,6 +245,7 @@ internal sealed class AigisHost : IAsyncDisposable
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminTenantEndpoints>().Map(app);
         return app;
     }
 

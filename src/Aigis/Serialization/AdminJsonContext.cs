@@ -68,4 +68,7 @@ internal sealed record AuditList(string Object, IReadOnlyList<AuditEntry> Data);
 [JsonSerializable(typeof(CreatedKeyView))]
 [JsonSerializable(typeof(KeyList))]
 [JsonSerializable(typeof(AuditList))]
+[JsonSerializable(typeof(TenantRequest))]
+[JsonSerializable(typeof(TenantView))]
+[JsonSerializable(typeof(TenantList))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;
