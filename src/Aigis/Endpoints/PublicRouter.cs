@@ -54,7 +54,10 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
 
     private async Task ForwardByModelAsync(HttpContext context, RouteTable routes)
     {
-        var (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+        // Authorization has read the body already when a caller is authenticated.
+        var (request, error) = context.Features.Get<ModelRequest>() is { } read
+            ? (read, null)
+            : await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
         if (request is null)
         {
             if (error is { } refusal)
@@ -147,11 +150,16 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
     private static Task WriteModelsAsync(HttpContext context, RouteTable routes)
     {
         var created = routes.LoadedAt.ToUnixTimeSeconds();
-        var data = new ModelEntry[routes.Models.Count];
-        for (var i = 0; i < data.Length; i++)
+
+        // Only what the caller may use (DESIGN.md); everything when auth is disabled.
+        var access = context.Features.Get<Core.Identity.TenantAccess>();
+        var data = new List<ModelEntry>(routes.Models.Count);
+        foreach (var model in routes.Models)
         {
-            var model = routes.Models[i];
-            data[i] = new ModelEntry(model, "model", created, routes.ByModel[model].Name);
+            if (access is null || access.MayUseModel(model))
+            {
+                data.Add(new ModelEntry(model, "model", created, routes.ByModel[model].Name));
+            }
         }
 
         return context.Response.WriteAsJsonAsync(new ModelList("list", data), GatewayJsonContext.Default.ModelList, contentType: "application/json", context.RequestAborted);

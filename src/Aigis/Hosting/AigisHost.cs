@@ -216,6 +216,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<AuthorizationMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;
@@ -259,6 +260,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(_options.TimeProvider);
         builder.Services.AddSingleton(State);
         builder.Services.AddSingleton(_authenticator);
+        builder.Services.AddSingleton(Directory);
         builder.Services.AddSingleton(_audit);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
