@@ -37,6 +37,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
     private readonly ApiKeyAuthenticator _authenticator;
+    private readonly Limits.LimitRegistry _limits = new();
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -211,12 +212,14 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
+        builder.Services.AddSingleton(_limits);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<AuthorizationMiddleware>();
+        app.UseMiddleware<Limits.RateLimitMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;
