@@ -26,6 +26,10 @@ public static class ConfigWriter
             { "store", new YamlMappingNode { { "path", Quoted(config.Store.Path) } } },
             { "services", new YamlSequenceNode(config.Services.Select(Service)) },
         };
+        if (config.Usage.Encoding is not null || config.Usage.Models.Count > 0)
+        {
+            root.Add("usage", Usage(config.Usage));
+        }
 
         using var writer = new StringWriter();
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
@@ -105,6 +109,32 @@ public static class ConfigWriter
             { "overloadMargin", Plain(Number(options.OverloadMargin)) },
             { "prefixIndexCapacity", Plain(options.PrefixIndexCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
         };
+    }
+
+    private static YamlMappingNode Usage(UsageConfig usage)
+    {
+        var node = new YamlMappingNode();
+        if (usage.Encoding is { } encoding)
+        {
+            node.Add("encoding", Plain(TokenEncodings.Name(encoding)));
+        }
+
+        var models = new YamlMappingNode();
+        foreach (var rule in usage.Models)
+        {
+            var entry = new YamlMappingNode();
+            if (rule.Encoding is { } ruleEncoding)
+            {
+                entry.Add("encoding", Plain(TokenEncodings.Name(ruleEncoding)));
+            }
+
+            entry.Add("input", Plain(Yaml.UsageSectionBinder.FormatPrice(rule.InputMicrosPerMillion)));
+            entry.Add("output", Plain(Yaml.UsageSectionBinder.FormatPrice(rule.OutputMicrosPerMillion)));
+            models.Add(Quoted(rule.Match), entry);
+        }
+
+        node.Add("models", models);
+        return node;
     }
 
     private static YamlScalarNode Plain(string value) => new(value);

@@ -213,13 +213,16 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
         builder.Services.AddSingleton(_limits);
+        builder.Services.AddSingleton<Limits.ModelUsageSource>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<AuthorizationMiddleware>();
+        app.UseMiddleware<Limits.TokenCountingMiddleware>();
         app.UseMiddleware<Limits.RateLimitMiddleware>();
+        app.UseMiddleware<Limits.UsageMeteringMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;
