@@ -38,6 +38,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly AuditWriter _audit;
     private readonly ApiKeyAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits = new();
+    private readonly Limits.SpendLedger _spend;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -52,6 +53,8 @@ internal sealed class AigisHost : IAsyncDisposable
         _authenticator = new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider);
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
         Tenants = new TenantService(_store, Directory, keyCache, _audit, options.TimeProvider);
+        _spend = new Limits.SpendLedger(options.TimeProvider);
+        Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
         _public = BuildPublic(config, loggerFactory);
@@ -80,6 +83,9 @@ internal sealed class AigisHost : IAsyncDisposable
     /// <summary>Every tenant, compiled for the request path.</summary>
     internal TenantDirectory Directory { get; }
 
+    /// <summary>Writes usage and spend to the store in batches; flush it to read what was just charged.</summary>
+    internal Limits.UsageWriter Usage { get; }
+
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
 
@@ -104,7 +110,9 @@ internal sealed class AigisHost : IAsyncDisposable
         // The store before the listeners: the first request may need a key from it.
         await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
         await Directory.ReloadAsync(cancellationToken);
+        await _spend.LoadAsync(_store, cancellationToken);
         _audit.Start();
+        Usage.Start();
         await _admin.StartAsync(cancellationToken);
         AdminUrl = BoundUrl(_admin);
         await _public.StartAsync(cancellationToken);
@@ -143,7 +151,8 @@ internal sealed class AigisHost : IAsyncDisposable
 
         await _admin.StopAsync(cancellationToken);
 
-        // Last: every refusal and admin call made while the listeners drained is written before aigis exits.
+        // Last: every refusal, admin call and charge made while the listeners drained is written before aigis exits.
+        await Usage.StopAsync();
         await _audit.StopAsync();
     }
 
@@ -160,6 +169,7 @@ internal sealed class AigisHost : IAsyncDisposable
         await _deployer.DisposeAsync();
         await WaitForReconcilesAsync();
         await _admin.DisposeAsync();
+        await Usage.DisposeAsync();
         await _audit.DisposeAsync();
         _invokers.Dispose();
     }
@@ -214,6 +224,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<PublicRouter>();
         builder.Services.AddSingleton(_limits);
         builder.Services.AddSingleton<Limits.ModelUsageSource>();
+        builder.Services.AddSingleton(_spend);
+        builder.Services.AddSingleton(Usage);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -221,6 +233,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<AuthorizationMiddleware>();
         app.UseMiddleware<Limits.TokenCountingMiddleware>();
+        app.UseMiddleware<Limits.BudgetMiddleware>();
         app.UseMiddleware<Limits.RateLimitMiddleware>();
         app.UseMiddleware<Limits.UsageMeteringMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();

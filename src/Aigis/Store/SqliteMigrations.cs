@@ -77,5 +77,18 @@ internal static class SqliteMigrations
             INSERT INTO tenants (name, services, models, role, priority, created_at, updated_at, created_by)
             SELECT DISTINCT tenant, '*', '*', 'admin', 'normal', 0, 0, 'aigis' FROM api_keys WHERE tenant <> 'default';
             """),
+
+        // One row per subject (tenant:NAME or key:ID) per UTC day; budgets by month sum the month's days.
+        new(4, "usage and spend", """
+            CREATE TABLE usage_daily (
+                subject           TEXT NOT NULL,
+                day               BIGINT NOT NULL,
+                requests          BIGINT NOT NULL,
+                prompt_tokens     BIGINT NOT NULL,
+                completion_tokens BIGINT NOT NULL,
+                cost_micros       BIGINT NOT NULL,
+                PRIMARY KEY (subject, day)
+            );
+            """),
     ];
 }
