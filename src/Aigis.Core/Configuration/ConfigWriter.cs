@@ -31,6 +31,25 @@ public static class ConfigWriter
             root.Add("usage", Usage(config.Usage));
         }
 
+        if (config.Jwt is { } jwt)
+        {
+            var node = new YamlMappingNode { { "issuer", Quoted(jwt.Issuer) }, { "audience", Quoted(jwt.Audience) } };
+            if (jwt.SecretFile is { } secretFile)
+            {
+                node.Add("secretFile", Quoted(secretFile));
+            }
+
+            if (jwt.JwksFile is { } jwksFile)
+            {
+                node.Add("jwksFile", Quoted(jwksFile));
+            }
+
+            node.Add("clockSkew", Plain(DurationParser.Format(jwt.ClockSkew)));
+            node.Add("tenantClaim", Quoted(jwt.TenantClaim));
+            node.Add("roleClaim", Quoted(jwt.RoleClaim));
+            root.Add("jwt", node);
+        }
+
         using var writer = new StringWriter();
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
         var text = writer.ToString();

@@ -73,7 +73,12 @@ internal static class UpCommand
         }
 
         var options = new AigisHostOptions { ConfigPath = configPath, Overrides = Overrides, LoggerFactory = loggerFactory };
-        await using var host = AigisHost.Create(loaded.Config!, options);
+        await using var host = TryCreateHost(loaded.Config!, options, error);
+        if (host is null)
+        {
+            return ExitCodes.BadInput;
+        }
+
         try
         {
             await host.StartAsync(cancellation);
@@ -124,6 +129,19 @@ internal static class UpCommand
         using var drain = new CancellationTokenSource(options.ShutdownTimeout);
         await host.StopAsync(drain.Token);
         return ExitCodes.Success;
+    }
+
+    private static AigisHost? TryCreateHost(Core.Configuration.AigisConfig config, AigisHostOptions options, TextWriter error)
+    {
+        try
+        {
+            return AigisHost.Create(config, options);
+        }
+        catch (JwtConfigException e)
+        {
+            error.WriteLine($"aigis up: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>

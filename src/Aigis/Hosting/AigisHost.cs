@@ -36,7 +36,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private Balancing.InstanceMetricsScraper? _scraper;
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
-    private readonly ApiKeyAuthenticator _authenticator;
+    private readonly CredentialAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits = new();
     private readonly Limits.SpendLedger _spend;
 
@@ -50,7 +50,8 @@ internal sealed class AigisHost : IAsyncDisposable
         Directory = new TenantDirectory(_store, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Tenants"));
         var keyCache = new ApiKeyCache(options.TimeProvider, tenantOf: Directory.Definition);
         Directory.Changed += keyCache.InvalidateAll;
-        _authenticator = new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider);
+        var jwt = config.Jwt is { } jwtConfig ? new JwtAuthenticator(jwtConfig, Directory, options.TimeProvider) : null;
+        _authenticator = new CredentialAuthenticator(new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider), jwt);
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
         Tenants = new TenantService(_store, Directory, keyCache, _audit, options.TimeProvider);
         _spend = new Limits.SpendLedger(options.TimeProvider);

@@ -610,6 +610,37 @@ public sealed class InvalidConfigTests
             """,
             3, 14, "unknown key 'inputt' in usage.models[gpt-4o]; did you mean 'input'?"
         },
+        {
+            "jwt without audience",
+            """
+            |jwt:
+            |  issuer: https://idp
+            |  secretFile: s
+            """,
+            2, 3, "jwt: issuer and audience are both required"
+        },
+        {
+            "jwt with two key sources",
+            """
+            |jwt:
+            |  issuer: https://idp
+            |  audience: aigis
+            |  secretFile: s
+            |  jwksFile: k.json
+            """,
+            2, 3, "jwt: give exactly one of secretFile"
+        },
+        {
+            "jwt clock skew too large",
+            """
+            |jwt:
+            |  issuer: https://idp
+            |  audience: aigis
+            |  secretFile: s
+            |  clockSkew: 1h
+            """,
+            5, 14, "jwt.clockSkew"
+        },
     };
 
     [Theory]

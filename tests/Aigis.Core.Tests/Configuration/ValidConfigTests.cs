@@ -57,6 +57,12 @@ public sealed class ValidConfigTests
             "gpt-4o*": {encoding: o200k, input: 2.50, output: 10}
             sim-*: {encoding: estimate, input: 0.000001}
             llama-3-8b: {output: 0.2}
+        jwt:
+          issuer: https://idp.example.com
+          audience: aigis
+          jwksFile: /etc/aigis/jwks.json
+          clockSkew: 10s
+          tenantClaim: org
         """;
 
     [Fact]
@@ -178,6 +184,8 @@ public sealed class ValidConfigTests
         Assert.Equal(first.Services[2].Process, second.Config.Services[2].Process);
         Assert.Equal(first.Usage.Encoding, second.Config.Usage.Encoding);
         Assert.Equal(first.Usage.Models, second.Config.Usage.Models);
+        Assert.Equal(first.Jwt, second.Config.Jwt);
+        Assert.Equal(("org", "role", TimeSpan.FromSeconds(10)), (first.Jwt!.TenantClaim, first.Jwt.RoleClaim, first.Jwt.ClockSkew));
     }
 
     [Fact]
