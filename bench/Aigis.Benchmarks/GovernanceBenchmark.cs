@@ -79,13 +79,14 @@ public class GovernanceBenchmark
             context.Record().Attempts = 1;
             return Task.CompletedTask;
         };
-        var rate = new RateLimitMiddleware(terminal, new LimitRegistry(), _audit, time);
-        var budget = new BudgetMiddleware(rate.InvokeAsync, new SpendLedger(time), _usage, _audit, time);
+        var metrics = new IdentityMetrics();
+        var rate = new RateLimitMiddleware(terminal, new LimitRegistry(), _audit, metrics, time);
+        var budget = new BudgetMiddleware(rate.InvokeAsync, new SpendLedger(time), _usage, _audit, metrics, time);
         var counting = new TokenCountingMiddleware(budget.InvokeAsync, new ModelUsageSource(state));
-        var authorization = new AuthorizationMiddleware(counting.InvokeAsync, state, directory, _audit, time);
-        _all = new AuthenticationMiddleware(authorization.InvokeAsync, state, authenticator, _audit, time).InvokeAsync;
-        _authorizationStage = new AuthenticationMiddleware(new AuthorizationMiddleware(terminal, state, directory, _audit, time).InvokeAsync, state, authenticator, _audit, time).InvokeAsync;
-        _authentication = new AuthenticationMiddleware(terminal, state, authenticator, _audit, time).InvokeAsync;
+        var authorization = new AuthorizationMiddleware(counting.InvokeAsync, state, directory, _audit, metrics, time);
+        _all = new AuthenticationMiddleware(authorization.InvokeAsync, state, authenticator, _audit, metrics, time).InvokeAsync;
+        _authorizationStage = new AuthenticationMiddleware(new AuthorizationMiddleware(terminal, state, directory, _audit, metrics, time).InvokeAsync, state, authenticator, _audit, metrics, time).InvokeAsync;
+        _authentication = new AuthenticationMiddleware(terminal, state, authenticator, _audit, metrics, time).InvokeAsync;
         _contextOnly = terminal;
 
         // Warm: the key into the cache, the tokenizer loaded.

@@ -38,6 +38,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly AuditWriter _audit;
     private readonly CredentialAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits = new();
+    private readonly IdentityMetrics _metrics = new();
     private readonly Limits.SpendLedger _spend;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
@@ -86,6 +87,9 @@ internal sealed class AigisHost : IAsyncDisposable
 
     /// <summary>Writes usage and spend to the store in batches; flush it to read what was just charged.</summary>
     internal Limits.UsageWriter Usage { get; }
+
+    /// <summary>The identity and limits counters (meter <c>Aigis.Identity</c>).</summary>
+    internal IdentityMetrics Metrics => _metrics;
 
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
@@ -172,6 +176,7 @@ internal sealed class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await Usage.DisposeAsync();
         await _audit.DisposeAsync();
+        _metrics.Dispose();
         _invokers.Dispose();
     }
 
@@ -282,6 +287,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(_authenticator);
         builder.Services.AddSingleton(Directory);
         builder.Services.AddSingleton(_audit);
+        builder.Services.AddSingleton(_metrics);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
     }

@@ -16,7 +16,7 @@ namespace Aigis.Limits;
 /// the metering stage saw it use, so a long stream is paid for in full; it can take the spend past the budget
 /// once, and the next request is refused.
 /// </summary>
-internal sealed class BudgetMiddleware(RequestDelegate next, SpendLedger ledger, UsageWriter usage, AuditWriter audit, TimeProvider timeProvider)
+internal sealed class BudgetMiddleware(RequestDelegate next, SpendLedger ledger, UsageWriter usage, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -62,6 +62,7 @@ internal sealed class BudgetMiddleware(RequestDelegate next, SpendLedger ledger,
                 tenantSpend.Charge(now, cost);
                 keySpend.Charge(now, cost);
                 usage.Record(new UsageRecord(caller.Tenant, caller.KeyId, now, prompt, completion, cost));
+                metrics.Charged(prompt, completion, cost);
             }
         }
     }
@@ -82,6 +83,7 @@ internal sealed class BudgetMiddleware(RequestDelegate next, SpendLedger ledger,
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return Task.CompletedTask;
         }, (context.Response, RateLimitHeaders.Seconds(wait)));
+        metrics.LimitRefused(scope, "budget");
         return GatewayErrorWriter.WriteAsync(context, error, PipelineStage.RateLimit);
     }
 

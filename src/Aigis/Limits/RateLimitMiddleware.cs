@@ -15,7 +15,7 @@ namespace Aigis.Limits;
 /// more was really used (the completion, a corrected prompt count) is charged too, so a long or streamed answer
 /// is paid for in full and holds the next requests back until the window renews.
 /// </summary>
-internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry registry, AuditWriter audit, TimeProvider timeProvider)
+internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry registry, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -111,6 +111,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
             RateLimitHeaders.Apply(response.Headers, decision);
             return Task.CompletedTask;
         }, (context.Response, decision));
+        metrics.LimitRefused(scope, LimitErrors.Name(decision.RefusedKind));
         return GatewayErrorWriter.WriteAsync(context, error, PipelineStage.RateLimit);
     }
 

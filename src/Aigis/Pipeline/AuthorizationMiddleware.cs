@@ -26,7 +26,7 @@ namespace Aigis.Pipeline;
 /// percent-decoding, no case folding): a path this stage does not recognize is one the router will not route.
 /// </para>
 /// </remarks>
-internal sealed class AuthorizationMiddleware(RequestDelegate next, GatewayState state, TenantDirectory tenants, AuditWriter audit, TimeProvider timeProvider)
+internal sealed class AuthorizationMiddleware(RequestDelegate next, GatewayState state, TenantDirectory tenants, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
 {
     private const string ServicePrefix = "/svc/";
 
@@ -96,6 +96,7 @@ internal sealed class AuthorizationMiddleware(RequestDelegate next, GatewayState
         // The name asked for, bounded; never the body (a prompt) or a header (a credential).
         audit.Record(new AuditEvent(timeProvider.GetUtcNow(), AuditActions.AccessRefused, "refused", caller.KeyId, caller.Tenant, error.Code,
             context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString(), $"public {context.Request.Method} {Short(context.Request.Path.Value)} {what}"));
+        metrics.AccessRefused(error.Code);
         return GatewayErrorWriter.WriteAsync(context, error, PipelineStage.Authorization);
     }
 

@@ -121,6 +121,43 @@ public sealed class RateLimitTests
         Assert.Equal("public POST /v1/chat/completions limit=tenant rpm 1", entry.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task Refusals_and_charged_tokens_are_counted_on_the_aigis_identity_meter()
+    {
+        var time = new FakeTimeProvider(s_start);
+        await using var upstream = await TestUpstream.StartAsync("chat", (context, _) =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync("""{"usage":{"prompt_tokens":7,"completion_tokens":11}}""");
+        });
+        await using var gateway = await StartAsync(upstream, time, "[m, n]");
+        var key = await TenantWithKeyAsync(gateway, "acme", """{"models":["m"],"limits":{"requests_per_minute":1,"tokens_per_day":1000}}""");
+        using var client = gateway.PublicWithKey(key);
+        var measured = new System.Collections.Concurrent.ConcurrentQueue<(string Instrument, long Value, string Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, gateway.Host.Metrics.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            measured.Enqueue((instrument.Name, value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.Start();
+
+        await ChatAsync(client);
+        await ChatAsync(client);
+        await ChatAsync(client, "n");
+        await ChatAsync(gateway.Public);
+
+        Assert.Contains(("aigis.limit.refusals", 1L, "scope=tenant,limit=rpm"), measured);
+        Assert.Contains(("aigis.access.refusals", 1L, "code=model_not_allowed"), measured);
+        Assert.Contains(("aigis.auth.refusals", 1L, "listener=public,code=missing_api_key"), measured);
+        Assert.Contains(("aigis.tokens", 7L, "kind=prompt"), measured);
+        Assert.Contains(("aigis.tokens", 11L, "kind=completion"), measured);
+    }
+
     internal static Task<GatewayUnderTest> StartAsync(TestUpstream upstream, TimeProvider time, string models = "[m]") =>
         GatewayUnderTest.StartAsync($"  - {{name: chat, kind: llm, models: {models}, instances: [\"{upstream.Url}\"]}}",
             new AigisHostOptions { TimeProvider = time }, "  auth: required");
