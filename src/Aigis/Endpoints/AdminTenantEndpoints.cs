@@ -107,6 +107,12 @@ internal sealed class AdminTenantEndpoints(TenantService tenants)
             return;
         }
 
+        if (change == TenantChange.LastAdminTenant)
+        {
+            await GatewayErrorWriter.WriteAsync(context, TenantErrors.LastAdminTenant(name));
+            return;
+        }
+
         await Results.Json(TenantRequestValidation.View(stored!), AdminJsonContext.Default.TenantView).ExecuteAsync(context);
     }
 
@@ -153,6 +159,9 @@ internal static class TenantErrors
 
     public static GatewayError Protected(string name) =>
         new(409, "invalid_request_error", "tenant_protected", $"Tenant `{Short(name)}` is where keys go when no tenant is named; it cannot be deleted.");
+
+    public static GatewayError LastAdminTenant(string name) =>
+        new(409, "invalid_request_error", "last_admin_key", $"Tenant `{Short(name)}` holds the last usable admin keys; making it a user tenant would lock everyone out of the admin API. Create an admin key in another admin tenant first.");
 
     public static GatewayError RoleAboveTenant(string tenant) =>
         new(400, "invalid_request_error", "invalid_field", $"Tenant `{Short(tenant)}` has the role user; its keys cannot be admin keys.", "role");

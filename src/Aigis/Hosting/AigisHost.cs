@@ -54,7 +54,7 @@ internal sealed class AigisHost : IAsyncDisposable
         var jwt = config.Jwt is { } jwtConfig ? new JwtAuthenticator(jwtConfig, Directory, options.TimeProvider) : null;
         _authenticator = new CredentialAuthenticator(new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider), jwt);
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
-        Tenants = new TenantService(_store, Directory, keyCache, _audit, options.TimeProvider);
+        Tenants = new TenantService(_store, _store, Directory, keyCache, _audit, options.TimeProvider);
         _spend = new Limits.SpendLedger(options.TimeProvider);
         Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);

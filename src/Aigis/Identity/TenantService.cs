@@ -16,6 +16,9 @@ internal enum TenantChange
 
     /// <summary>The default tenant holds the first admin key and is where keys go when none is named.</summary>
     Protected,
+
+    /// <summary>Demoting the tenant to <c>user</c> would leave no usable admin key, and so no way back into the admin API.</summary>
+    LastAdminTenant,
 }
 
 /// <summary>
@@ -23,7 +26,7 @@ internal enum TenantChange
 /// forgets cached keys (their identities carry the tenant's priority and role) before answering, and audits
 /// each change with the whole new definition (names, patterns and numbers; tenants hold no secret).
 /// </summary>
-internal sealed class TenantService(ITenantStore store, TenantDirectory directory, ApiKeyCache keyCache, AuditWriter audit, TimeProvider timeProvider)
+internal sealed class TenantService(ITenantStore store, IKeyStore keys, TenantDirectory directory, ApiKeyCache keyCache, AuditWriter audit, TimeProvider timeProvider)
 {
     public Task<IReadOnlyList<StoredTenant>> ListAsync(CancellationToken cancellationToken) => store.ListTenantsAsync(cancellationToken);
 
@@ -56,6 +59,11 @@ internal sealed class TenantService(ITenantStore store, TenantDirectory director
 
         var now = Now();
         var updated = current with { Definition = change(current.Definition) with { Name = name }, UpdatedAt = now };
+        if (current.Definition.Role == KeyRole.Admin && updated.Definition.Role == KeyRole.User && !await AdminKeyRemainsAsync(name, now, cancellationToken))
+        {
+            return (TenantChange.LastAdminTenant, current);
+        }
+
         if (!await store.UpdateTenantAsync(updated, cancellationToken))
         {
             return (TenantChange.NotFound, null);
@@ -127,6 +135,15 @@ internal sealed class TenantService(ITenantStore store, TenantDirectory director
         await directory.ReloadAsync(cancellationToken);
         keyCache.InvalidateAll();
         audit.Record(new AuditEvent(now, action, "ok", actor.Actor, name, RequestId: actor.RequestId, Client: actor.Client, Detail: detail));
+    }
+
+    /// <summary>Whether a usable admin key would remain outside <paramref name="demoted"/>, in a tenant that allows admins.</summary>
+    private async Task<bool> AdminKeyRemainsAsync(string demoted, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var adminTenants = (await store.ListTenantsAsync(cancellationToken))
+            .Where(t => t.Name != demoted && t.Definition.Role == KeyRole.Admin).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        return (await keys.ListKeysAsync(cancellationToken)).Any(k =>
+            k.Role == KeyRole.Admin && adminTenants.Contains(k.Tenant) && k.StatusAt(now) is KeyStatus.Active or KeyStatus.Rotating);
     }
 
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());

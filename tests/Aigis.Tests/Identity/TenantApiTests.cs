@@ -147,6 +147,21 @@ public sealed class TenantApiTests
     }
 
     [Fact]
+    public async Task The_tenant_of_the_last_admin_keys_cannot_be_made_a_user_tenant()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync("[]");
+
+        var lockout = await TenantsApi.UpdateAsync(gateway.AdminApi, "default", """{"role":"user"}""");
+        await TenantsApi.EnsureAsync(gateway.AdminApi, "ops");
+        await KeysApi.CreateAsync(gateway.AdminApi, "ops-admin", tenant: "ops", role: "admin");
+        var allowed = await TenantsApi.UpdateAsync(gateway.AdminApi, "default", """{"role":"user"}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, lockout.StatusCode);
+        Assert.Equal("last_admin_key", (await Json.ErrorAsync(lockout)).Code);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
     public void A_cached_identity_carries_its_tenants_priority_and_at_most_its_role()
     {
         var tenants = new Dictionary<string, TenantDefinition>
