@@ -25,6 +25,8 @@ public static class ConfigWriter
             },
             { "store", new YamlMappingNode { { "path", Quoted(config.Store.Path) } } },
             { "services", new YamlSequenceNode(config.Services.Select(Service)) },
+            { "telemetry", TelemetryWriter.Telemetry(config.Telemetry) },
+            { "alerts", TelemetryWriter.Alerts(config.Alerts) },
         };
         if (config.Usage.Encoding is not null || config.Usage.Models.Count > 0)
         {
@@ -79,8 +81,11 @@ public static class ConfigWriter
         node.Add("timeouts", new YamlMappingNode
         {
             { "connect", Plain(DurationParser.Format(service.Timeouts.Connect)) },
+            { "firstByte", Plain(DurationParser.Format(service.Timeouts.FirstByte)) },
             { "idle", Plain(DurationParser.Format(service.Timeouts.Idle)) },
+            { "total", Plain(DurationParser.Format(service.Timeouts.Total)) },
         });
+        ResilienceWriter.Add(node, service);
         if (service.Process is { } process)
         {
             node.Add("process", Process(process));

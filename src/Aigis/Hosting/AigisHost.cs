@@ -1,3 +1,4 @@
+using Aigis.Alerts;
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
 using Aigis.Deployers;
@@ -7,6 +8,8 @@ using Aigis.Identity;
 using Aigis.Pipeline;
 using Aigis.Proxy;
 using Aigis.Store;
+using Aigis.Telemetry;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,6 +33,9 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly AigisHostOptions _options;
     private readonly UpstreamInvokers _invokers = new();
+    private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
+    private readonly Resilience.InstanceHealthEvents _healthEvents;
+    private Resilience.ActiveHealthChecker? _healthChecker;
     private readonly ProcessDeployer _deployer;
     private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
@@ -38,14 +44,21 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly AuditWriter _audit;
     private readonly CredentialAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits = new();
-    private readonly IdentityMetrics _metrics = new();
+    private readonly IdentityMetrics _identityMetrics = new();
     private readonly Limits.SpendLedger _spend;
+    private readonly TelemetryProviders _telemetry;
+    private readonly GatewayMetrics _metrics;
+    private readonly AccessLogWriter _accessLog;
+    private readonly AlertMeasurements _alertMeasurements;
+    private readonly AlertEvaluator _alerts;
+    private readonly System.Diagnostics.Metrics.Meter _alertsMeter = new(AlertEvaluator.MeterName, "1.0");
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        _healthEvents = new Resilience.InstanceHealthEvents(_resilienceMetrics, options.TimeProvider, loggerFactory.CreateLogger<Resilience.InstanceHealthEvents>());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
         Directory = new TenantDirectory(_store, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Tenants"));
@@ -59,6 +72,13 @@ internal sealed class AigisHost : IAsyncDisposable
         Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
+        _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
+        _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
+        _accessLog = new AccessLogWriter(
+            config.Telemetry.AccessLog == TelemetryConfig.Off ? null : JsonLineSink.Open(config.Telemetry.AccessLog, options.StandardOutput), options.TimeProvider);
+        _alertMeasurements = new AlertMeasurements(config.Alerts.EffectiveRules(), options.TimeProvider, i => !BelongsToOtherHost(i));
+        var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
+        _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
@@ -89,10 +109,16 @@ internal sealed class AigisHost : IAsyncDisposable
     internal Limits.UsageWriter Usage { get; }
 
     /// <summary>The identity and limits counters (meter <c>Aigis.Identity</c>).</summary>
-    internal IdentityMetrics Metrics => _metrics;
+    internal IdentityMetrics Metrics => _identityMetrics;
 
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
+
+    /// <summary>The access log; flush it to read the lines of requests that have ended.</summary>
+    internal AccessLogWriter AccessLog => _accessLog;
+
+    /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
+    internal AlertEvaluator Alerts => _alerts;
 
     /// <summary>The audit log's writer; flush it to read what was just decided.</summary>
     internal AuditWriter Audit => _audit;
@@ -131,7 +157,9 @@ internal sealed class AigisHost : IAsyncDisposable
                 (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Config"));
         }
 
+        _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
         _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
+        _alerts.Start();
         State.IsReady = true;
     }
 
@@ -168,6 +196,11 @@ internal sealed class AigisHost : IAsyncDisposable
             await _scraper.DisposeAsync();
         }
 
+        if (_healthChecker is not null)
+        {
+            await _healthChecker.DisposeAsync();
+        }
+
         State.ConfigApplied -= OnConfigApplied;
         _watcher?.Dispose();
         await _public.DisposeAsync();
@@ -176,8 +209,16 @@ internal sealed class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await Usage.DisposeAsync();
         await _audit.DisposeAsync();
-        _metrics.Dispose();
+        _identityMetrics.Dispose();
         _invokers.Dispose();
+        _resilienceMetrics.Dispose();
+        await _accessLog.DisposeAsync();
+        await _alerts.DisposeAsync();
+        await _alerts.Notifier.DisposeAsync();
+        _alertMeasurements.Dispose();
+        _telemetry.Dispose();
+        _alertsMeter.Dispose();
+        _metrics.Dispose();
     }
 
     /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
@@ -225,6 +266,8 @@ internal sealed class AigisHost : IAsyncDisposable
         });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_invokers);
+        builder.Services.AddSingleton(_resilienceMetrics);
+        builder.Services.AddSingleton(_healthEvents);
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
@@ -232,9 +275,12 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<Limits.ModelUsageSource>();
         builder.Services.AddSingleton(_spend);
         builder.Services.AddSingleton(Usage);
+        builder.Services.AddSingleton(_metrics);
+        builder.Services.AddSingleton(_accessLog);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<TelemetryMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<AuthorizationMiddleware>();
@@ -262,16 +308,26 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<AdminAuditEndpoints>();
         builder.Services.AddSingleton(Tenants);
         builder.Services.AddSingleton<AdminTenantEndpoints>();
+        builder.Services.AddSingleton<AdminInstanceEndpoints>();
+        builder.Services.AddSingleton(_alerts);
+        builder.Services.AddSingleton<IAlertStore>(_store);
+        builder.Services.AddSingleton<AdminAlertEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
+
+        // Scrapers usually carry no credential: with metricsAuth none, /metrics answers before the admin key check.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, c => IsMetricsPath(c) && State.Config.Telemetry.MetricsAuth == MetricsAuth.None, null, null, null);
         app.UseMiddleware<AdminAuthenticationMiddleware>();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, IsMetricsPath, null, null, null);
         app.UseRouting();
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminTenantEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
         return app;
     }
 
@@ -287,10 +343,21 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(_authenticator);
         builder.Services.AddSingleton(Directory);
         builder.Services.AddSingleton(_audit);
-        builder.Services.AddSingleton(_metrics);
+        builder.Services.AddSingleton(_identityMetrics);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
     }
+
+    /// <summary>An instrument on a per-host meter that is not this host's.</summary>
+    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) => instrument.Meter.Name switch
+    {
+        GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
+        AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
+        IdentityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _identityMetrics.Meter),
+        _ => false,
+    };
+
+    private static bool IsMetricsPath(Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Path.Value is "/metrics";
 
     private static Uri BoundUrl(WebApplication app)
     {

@@ -24,8 +24,8 @@ internal sealed class UpstreamInvokers : IDisposable
     }
 
     // The settings YARP recommends for a forwarding client: no proxy, no redirects, no decompression,
-    // no cookies, and no automatic trace headers (telemetry decides those).
-    private static HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new SocketsHttpHandler
+    // no cookies, and no automatic trace headers (telemetry decides those); the wait for headers is bounded per attempt.
+    private static HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new FirstByteTimeoutHandler(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -35,5 +35,5 @@ internal sealed class UpstreamInvokers : IDisposable
         ConnectTimeout = connectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-    }, disposeHandler: true);
+    }), disposeHandler: true);
 }

@@ -45,11 +45,27 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_audit_log_at ON audit_log (at);
             """),
+        new(3, "alert history", """
+            CREATE TABLE alert_events (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                at          BIGINT NOT NULL,
+                status      TEXT NOT NULL CHECK (status IN ('firing', 'resolved')),
+                alert       TEXT NOT NULL,
+                by_label    TEXT,
+                group_value TEXT NOT NULL,
+                severity    TEXT NOT NULL,
+                value       DOUBLE PRECISION,
+                expr        TEXT NOT NULL,
+                summary     TEXT,
+                starts_at   BIGINT NOT NULL
+            );
+            CREATE INDEX ix_alert_events_at ON alert_events (at);
+            """),
 
         // Lists are newline-separated (names and patterns cannot hold a newline); limits are nullable columns,
         // money is whole micro-dollars. Every tenant that keys already name is created allowed everything, with
         // the admin role, so a store from before tenants keeps working exactly as it did.
-        new(3, "tenants", """
+        new(4, "tenants", """
             CREATE TABLE tenants (
                 name              TEXT PRIMARY KEY,
                 services          TEXT NOT NULL,
@@ -79,7 +95,7 @@ internal static class SqliteMigrations
             """),
 
         // One row per subject (tenant:NAME or key:ID) per UTC day; budgets by month sum the month's days.
-        new(4, "usage and spend", """
+        new(5, "usage and spend", """
             CREATE TABLE usage_daily (
                 subject           TEXT NOT NULL,
                 day               BIGINT NOT NULL,

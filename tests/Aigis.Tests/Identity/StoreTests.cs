@@ -134,7 +134,7 @@ public sealed class StoreTests : IDisposable
     {
         var path = Path.Combine(_directory, "aigis.db");
         var old = new SqliteStore(path);
-        await old.MigrateAsync(SqliteMigrations.All.Take(2).ToArray(), _time, CancellationToken.None);
+        await old.MigrateAsync(SqliteMigrations.All.Take(3).ToArray(), _time, CancellationToken.None);
         await old.InsertKeyAsync(Key("k1") with { Tenant = "acme" }, CancellationToken.None);
         await old.InsertKeyAsync(Key("k2") with { Tenant = "acme" }, CancellationToken.None);
 
