@@ -3,7 +3,6 @@ using Aigis.Tests.Identity;
 using Aigis.Tests.Infrastructure;
 using Aigis.Tests.Telemetry;
 
-
 namespace Aigis.Tests.Limits;
 
 /// <summary>The identity stages' refusals on the admin listener's <c>/metrics</c>, as Prometheus reads them.</summary>
