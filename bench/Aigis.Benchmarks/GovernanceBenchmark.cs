@@ -23,7 +23,9 @@ namespace Aigis.Benchmarks;
 public class GovernanceBenchmark
 {
     private byte[] _body = [];
+    private byte[] _plainBody = [];
     private string _authorization = "";
+    private string _plainAuthorization = "";
     private RequestDelegate _contextOnly = null!;
     private RequestDelegate _authentication = null!;
     private RequestDelegate _authorizationStage = null!;
@@ -42,10 +44,11 @@ public class GovernanceBenchmark
         }
 
         _body = Encoding.UTF8.GetBytes($$"""{"model":"m","messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"{{prompt}}"}],"max_tokens":256}""");
+        _plainBody = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(_body).Replace("\"model\":\"m\"", "\"model\":\"p\"", StringComparison.Ordinal));
         var time = TimeProvider.System;
         var config = new AigisConfig
         {
-            Services = [new ServiceConfig { Name = "chat", Kind = ServiceKind.Llm, Models = ["m"], Instances = [new InstanceConfig { Id = "a", Url = new Uri("http://127.0.0.1:1") }] }],
+            Services = [new ServiceConfig { Name = "chat", Kind = ServiceKind.Llm, Models = ["m", "p"], Instances = [new InstanceConfig { Id = "a", Url = new Uri("http://127.0.0.1:1") }] }],
             Usage = new UsageConfig { Models = [new ModelUsageRule("m", TokenEncoding.Cl100k, 1_000_000, 2_000_000)] },
         };
         var state = new GatewayState(config, time, new LoadBalancingPolicyFactory());
@@ -59,10 +62,21 @@ public class GovernanceBenchmark
             KeyLimits = new TenantLimits { RequestsPerMinute = long.MaxValue / 4, ConcurrentRequests = 100 },
             Budget = new TenantBudget(long.MaxValue / 4, BudgetPeriod.Month),
         };
-        var store = new BenchStore(new StoredApiKey
+        // A second tenant with request and concurrency limits only: nothing needs the prompt counted.
+        var plain = new TenantDefinition
         {
-            Id = generated.Id, SecretHash = generated.Hash, Name = "bench", Tenant = "acme", Role = KeyRole.User, CreatedAt = time.GetUtcNow(), CreatedBy = "bench",
-        }, new StoredTenant(tenant, time.GetUtcNow(), time.GetUtcNow(), "bench"));
+            Name = "plain",
+            Models = ["p"],
+            Limits = new TenantLimits { RequestsPerMinute = long.MaxValue / 4, ConcurrentRequests = 1000 },
+            KeyLimits = new TenantLimits { RequestsPerMinute = long.MaxValue / 4, ConcurrentRequests = 100 },
+        };
+        var plainKey = ApiKeyFormat.Generate();
+        var store = new BenchStore(
+            [
+                new StoredApiKey { Id = generated.Id, SecretHash = generated.Hash, Name = "bench", Tenant = "acme", Role = KeyRole.User, CreatedAt = time.GetUtcNow(), CreatedBy = "bench" },
+                new StoredApiKey { Id = plainKey.Id, SecretHash = plainKey.Hash, Name = "plain", Tenant = "plain", Role = KeyRole.User, CreatedAt = time.GetUtcNow(), CreatedBy = "bench" },
+            ],
+            [new StoredTenant(tenant, time.GetUtcNow(), time.GetUtcNow(), "bench"), new StoredTenant(plain, time.GetUtcNow(), time.GetUtcNow(), "bench")]);
         var directory = new TenantDirectory(store, time, NullLogger.Instance);
         directory.ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
         var cache = new ApiKeyCache(time, tenantOf: directory.Definition);
@@ -72,6 +86,7 @@ public class GovernanceBenchmark
         _usage = new UsageWriter(store, NullLogger.Instance);
         _usage.Start();
         _authorization = "Bearer " + generated.Key;
+        _plainAuthorization = "Bearer " + plainKey.Key;
 
         RequestDelegate terminal = static context =>
         {
@@ -91,6 +106,7 @@ public class GovernanceBenchmark
 
         // Warm: the key into the cache, the tokenizer loaded.
         All().GetAwaiter().GetResult();
+        AllWithoutTokenCount().GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
@@ -113,6 +129,10 @@ public class GovernanceBenchmark
     [Benchmark]
     public Task All() => Run(_all);
 
+    /// <summary>All the stages for a tenant with request and concurrency limits only, on a model without a price: the prompt is not counted.</summary>
+    [Benchmark]
+    public Task AllWithoutTokenCount() => Run(_all, _plainAuthorization, _plainBody);
+
     /// <summary>Counting the prompt's tokens alone (cl100k), the part of <see cref="All"/> that grows with the prompt.</summary>
     [Benchmark]
     public int PromptTokensOnly() => Core.Tokens.PromptTokens.Count(_body, Core.Tokens.TokenCounter.For(TokenEncoding.Cl100k));
@@ -121,14 +141,15 @@ public class GovernanceBenchmark
     [Benchmark]
     public int PromptTokensEstimate() => Core.Tokens.PromptTokens.Count(_body, Core.Tokens.TokenCounter.For(TokenEncoding.Estimate));
 
-    private async Task Run(RequestDelegate pipeline)
+    private async Task Run(RequestDelegate pipeline, string? authorization = null, byte[]? body = null)
     {
+        body ??= _body;
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
         context.Request.Path = "/v1/chat/completions";
-        context.Request.Headers.Authorization = _authorization;
-        context.Request.ContentLength = _body.Length;
-        context.Request.Body = new MemoryStream(_body, writable: false);
+        context.Request.Headers.Authorization = authorization ?? _authorization;
+        context.Request.ContentLength = body.Length;
+        context.Request.Body = new MemoryStream(body, writable: false);
         await pipeline(context);
         if (context.Response.StatusCode != 200)
         {
@@ -139,11 +160,11 @@ public class GovernanceBenchmark
         context.Features.Get<ModelRequest>()?.Dispose();
     }
 
-    private sealed class BenchStore(StoredApiKey key, StoredTenant tenant) : IKeyStore, ITenantStore, IAuditStore, IUsageStore
+    private sealed class BenchStore(StoredApiKey[] keys, StoredTenant[] tenants) : IKeyStore, ITenantStore, IAuditStore, IUsageStore
     {
-        public Task<StoredApiKey?> FindKeyAsync(string id, CancellationToken cancellationToken) => Task.FromResult<StoredApiKey?>(id == key.Id ? key : null);
+        public Task<StoredApiKey?> FindKeyAsync(string id, CancellationToken cancellationToken) => Task.FromResult(keys.FirstOrDefault(k => k.Id == id));
 
-        public Task<IReadOnlyList<StoredTenant>> ListTenantsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<StoredTenant>>([tenant]);
+        public Task<IReadOnlyList<StoredTenant>> ListTenantsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<StoredTenant>>(tenants);
 
         public Task AppendAuditAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
 
