@@ -13,8 +13,8 @@ namespace Aigis.Alerts;
 /// </summary>
 /// <remarks>
 /// <c>eject-instance</c> ejects the service's slowest instance in rotation through an <see cref="IInstanceEjector"/>,
-/// which the resilience stage's outlier ejection implements; built without one (as today), the rule's firing is
-/// reported in the log and nothing is ejected.
+/// which the resilience stage's outlier ejection implements (<see cref="Resilience.OutlierEjector"/>): the same
+/// length, backoff and cap as an ejection earned by live traffic.
 /// </remarks>
 internal sealed class ControlPlaneRemediator(GatewayState state, IDeployer deployer, TimeProvider time, IInstanceEjector? ejector = null) : IAlertRemediator
 {

@@ -77,13 +77,16 @@ internal sealed class AigisHost : IAsyncDisposable
         _accessLog = new AccessLogWriter(
             config.Telemetry.AccessLog == TelemetryConfig.Off ? null : JsonLineSink.Open(config.Telemetry.AccessLog, options.StandardOutput), options.TimeProvider);
         _alertMeasurements = new AlertMeasurements(config.Alerts.EffectiveRules(), options.TimeProvider, i => !BelongsToOtherHost(i));
-        var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
+        var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider, new Resilience.OutlierEjector(State, _healthEvents)), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
 
     public GatewayState State { get; }
+
+    /// <summary>Where instance health changes are decided, logged and counted.</summary>
+    internal Resilience.InstanceHealthEvents HealthEvents => _healthEvents;
 
     /// <summary>The replicas of <c>runtime: process</c> services.</summary>
     public IDeployer Deployer => _deployer;

@@ -63,6 +63,28 @@ public sealed class RemediationTests
         Assert.Equal([("ej", "127.0.0.1:10")], ejector.Ejected);
     }
 
+    [Fact]
+    public async Task Eject_instance_ejects_through_outlier_detection_within_its_cap()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync("""
+              - name: ej
+                instances: [http://127.0.0.1:9, http://127.0.0.1:10]
+            """);
+        var instances = gateway.Host.State.Routes.ByName["ej"].Instances;
+        var remediator = new ControlPlaneRemediator(gateway.Host.State, gateway.Host.Deployer, TimeProvider.System,
+            new Aigis.Resilience.OutlierEjector(gateway.Host.State, gateway.Host.HealthEvents));
+
+        var first = await remediator.RemediateAsync(AlertRemediation.EjectInstance, "ej", CancellationToken.None);
+        Assert.StartsWith("ejected instance ", first, StringComparison.Ordinal);
+        Assert.Single(instances, i => i.Health.IsEjected);
+        Assert.Equal(1, instances[0].Health.EjectionCount + instances[1].Health.EjectionCount);
+
+        // Half of two instances may be out at once: the cap keeps the last one in rotation.
+        var second = await remediator.RemediateAsync(AlertRemediation.EjectInstance, "ej", CancellationToken.None);
+        Assert.Contains("was not ejected", second, StringComparison.Ordinal);
+        Assert.Single(instances, i => i.Health.IsEjected);
+    }
+
     private sealed class RecordingEjector : IInstanceEjector
     {
         public List<(string Service, string Instance)> Ejected { get; } = [];
