@@ -44,7 +44,10 @@ internal sealed class AigisHost : IAsyncDisposable
     private Balancing.InstanceMetricsScraper? _scraper;
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
-    private readonly ApiKeyAuthenticator _authenticator;
+    private readonly CredentialAuthenticator _authenticator;
+    private readonly Limits.LimitRegistry _limits = new();
+    private readonly IdentityMetrics _identityMetrics = new();
+    private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
     private readonly GatewayMetrics _metrics;
     private readonly AccessLogWriter _accessLog;
@@ -62,9 +65,15 @@ internal sealed class AigisHost : IAsyncDisposable
         _healthEvents = new Resilience.InstanceHealthEvents(_resilienceMetrics, options.TimeProvider, loggerFactory.CreateLogger<Resilience.InstanceHealthEvents>());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
-        var keyCache = new ApiKeyCache(options.TimeProvider);
-        _authenticator = new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider);
+        Directory = new TenantDirectory(_store, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Tenants"));
+        var keyCache = new ApiKeyCache(options.TimeProvider, tenantOf: Directory.Definition);
+        Directory.Changed += keyCache.InvalidateAll;
+        var jwt = config.Jwt is { } jwtConfig ? new JwtAuthenticator(jwtConfig, Directory, options.TimeProvider) : null;
+        _authenticator = new CredentialAuthenticator(new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider), jwt);
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
+        Tenants = new TenantService(_store, _store, Directory, keyCache, _audit, options.TimeProvider);
+        _spend = new Limits.SpendLedger(options.TimeProvider);
+        Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
         _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
@@ -98,6 +107,18 @@ internal sealed class AigisHost : IAsyncDisposable
     /// <summary>Creates, revokes and rotates API keys (what the admin API and the first start use).</summary>
     public ApiKeyService Keys { get; }
 
+    /// <summary>Creates, changes and deletes tenants.</summary>
+    public TenantService Tenants { get; }
+
+    /// <summary>Every tenant, compiled for the request path.</summary>
+    internal TenantDirectory Directory { get; }
+
+    /// <summary>Writes usage and spend to the store in batches; flush it to read what was just charged.</summary>
+    internal Limits.UsageWriter Usage { get; }
+
+    /// <summary>The identity and limits counters (meter <c>Aigis.Identity</c>).</summary>
+    internal IdentityMetrics Metrics => _identityMetrics;
+
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
 
@@ -127,7 +148,10 @@ internal sealed class AigisHost : IAsyncDisposable
     {
         // The store before the listeners: the first request may need a key from it.
         await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
+        await Directory.ReloadAsync(cancellationToken);
+        await _spend.LoadAsync(_store, cancellationToken);
         _audit.Start();
+        Usage.Start();
         await _admin.StartAsync(cancellationToken);
         AdminUrl = BoundUrl(_admin);
         await _public.StartAsync(cancellationToken);
@@ -168,7 +192,8 @@ internal sealed class AigisHost : IAsyncDisposable
 
         await _admin.StopAsync(cancellationToken);
 
-        // Last: every refusal and admin call made while the listeners drained is written before aigis exits.
+        // Last: every refusal, admin call and charge made while the listeners drained is written before aigis exits.
+        await Usage.StopAsync();
         await _audit.StopAsync();
     }
 
@@ -190,7 +215,9 @@ internal sealed class AigisHost : IAsyncDisposable
         await _deployer.DisposeAsync();
         await WaitForReconcilesAsync();
         await _admin.DisposeAsync();
+        await Usage.DisposeAsync();
         await _audit.DisposeAsync();
+        _identityMetrics.Dispose();
         _invokers.Dispose();
         _resilienceMetrics.Dispose();
         await _accessLog.DisposeAsync();
@@ -254,6 +281,10 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
+        builder.Services.AddSingleton(_limits);
+        builder.Services.AddSingleton<Limits.ModelUsageSource>();
+        builder.Services.AddSingleton(_spend);
+        builder.Services.AddSingleton(Usage);
         builder.Services.AddSingleton(_metrics);
         builder.Services.AddSingleton(_accessLog);
 
@@ -264,7 +295,12 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<FirewallMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<AuthorizationMiddleware>();
         app.UseMiddleware<IntrusionDetectionMiddleware>();
+        app.UseMiddleware<Limits.TokenCountingMiddleware>();
+        app.UseMiddleware<Limits.BudgetMiddleware>();
+        app.UseMiddleware<Limits.RateLimitMiddleware>();
+        app.UseMiddleware<Limits.UsageMeteringMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;
@@ -283,6 +319,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
+        builder.Services.AddSingleton(Tenants);
+        builder.Services.AddSingleton<AdminTenantEndpoints>();
         builder.Services.AddSingleton<AdminInstanceEndpoints>();
         builder.Services.AddSingleton(_alerts);
         builder.Services.AddSingleton<IAlertStore>(_store);
@@ -302,6 +340,7 @@ internal sealed class AigisHost : IAsyncDisposable
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminTenantEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminBanEndpoints>().Map(app);
@@ -318,7 +357,9 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(_options.TimeProvider);
         builder.Services.AddSingleton(State);
         builder.Services.AddSingleton(_authenticator);
+        builder.Services.AddSingleton(Directory);
         builder.Services.AddSingleton(_audit);
+        builder.Services.AddSingleton(_identityMetrics);
         builder.Services.AddSingleton(_security);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
@@ -329,6 +370,7 @@ internal sealed class AigisHost : IAsyncDisposable
     {
         GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
         AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
+        IdentityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _identityMetrics.Meter),
         SecurityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _securityMetrics.Meter),
         _ => false,
     };

@@ -46,11 +46,12 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
             }
         }
 
-        ModelRequest? model = null;
-        try
+        var path = request.Path.Value ?? "/";
+        if (HttpMethods.IsPost(request.Method) && IsModelEndpoint(path))
         {
-            var path = request.Path.Value ?? "/";
-            if (HttpMethods.IsPost(request.Method) && IsModelEndpoint(path))
+            // Authorization may have read the body already; otherwise read it here, once, for every stage after.
+            var model = context.Features.Get<ModelRequest>();
+            if (model is null)
             {
                 var (read, error) = await ModelRequestReader.ReadAsync(context, state.Config.Gateway.MaxBodySize);
                 if (read is null)
@@ -65,27 +66,25 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
 
                 model = read;
                 context.Features.Set(read);
-                ModelBodyInspector.Inspect(rules, read.Body.Span, card);
-                if (!AdmitsModelService(read.Model, context))
-                {
-                    security.Metrics.FirewallDenied("cidr");
-                    await GatewayErrorWriter.WriteAsync(context, SecurityErrors.AddressDenied(context.TraceIdentifier), PipelineStage.Firewall);
-                    return;
-                }
-            }
-            else if (path.StartsWith("/svc/", StringComparison.Ordinal) && HasBody(request) && !await InspectGenericBodyAsync(context, rules, card))
-            {
-                return;
+                context.Response.RegisterForDispose(read);
             }
 
-            if (await ApplyVerdictAsync(context, policy, card))
+            ModelBodyInspector.Inspect(rules, model.Body.Span, card);
+            if (!AdmitsModelService(model.Model, context))
             {
-                await next(context);
+                security.Metrics.FirewallDenied("cidr");
+                await GatewayErrorWriter.WriteAsync(context, SecurityErrors.AddressDenied(context.TraceIdentifier), PipelineStage.Firewall);
+                return;
             }
         }
-        finally
+        else if (path.StartsWith("/svc/", StringComparison.Ordinal) && HasBody(request) && !await InspectGenericBodyAsync(context, rules, card))
         {
-            model?.Dispose();
+            return;
+        }
+
+        if (await ApplyVerdictAsync(context, policy, card))
+        {
+            await next(context);
         }
     }
 
