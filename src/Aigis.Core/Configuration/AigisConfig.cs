@@ -100,6 +100,9 @@ public sealed record ServiceConfig
     public ProcessConfig? Process { get; init; }
 
     public TimeoutsConfig Timeouts { get; init; } = new();
+
+    /// <summary>Adaptive concurrency per instance and the queue before it; off by default.</summary>
+    public Admission.AdmissionOptions Admission { get; init; } = new();
 }
 
 /// <summary>One upstream replica of a service.</summary>

@@ -37,6 +37,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
     private readonly ApiKeyAuthenticator _authenticator;
+    private readonly Admission.AdmissionGate _admission;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -50,6 +51,7 @@ internal sealed class AigisHost : IAsyncDisposable
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
+        _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
@@ -151,6 +153,7 @@ internal sealed class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await _audit.DisposeAsync();
         _invokers.Dispose();
+        _admission.Dispose();
     }
 
     /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
@@ -224,6 +227,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
+        builder.Services.AddSingleton<AdminAdmissionEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -233,6 +237,7 @@ internal sealed class AigisHost : IAsyncDisposable
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminAdmissionEndpoints>().Map(app);
         return app;
     }
 
@@ -247,6 +252,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(State);
         builder.Services.AddSingleton(_authenticator);
         builder.Services.AddSingleton(_audit);
+        builder.Services.AddSingleton(_admission);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
         return builder;
     }

@@ -35,6 +35,7 @@ internal sealed class GatewayTransformer(TimeProvider time) : HttpTransformer
     private void Record(UpstreamAttempt attempt)
     {
         var now = time.GetTimestamp();
+        attempt.FirstByteAt = now;
         attempt.Instance.Latency.Record(time.GetElapsedTime(attempt.StartedAt, now), now, time);
     }
 }

@@ -12,7 +12,7 @@ namespace Aigis.Proxy;
 /// Sends a request to one instance of a service with YARP's forwarder and turns YARP's failure values
 /// into the gateway's errors. The request path and body are whatever the caller left on the context.
 /// </summary>
-internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, TimeProvider time, ILogger<UpstreamForwarder> logger)
+internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, TimeProvider time, ILogger<UpstreamForwarder> logger, Admission.AdmissionGate admission)
 {
     // One request config per distinct idle timeout, so forwarding allocates none per request.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
@@ -26,9 +26,16 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
             return;
         }
 
+        // Admission (Admission/AdmissionGate): a slot at this instance, a wait in its queue, or 503 overloaded (written).
+        var ticket = await admission.EnterAsync(context, route, instance);
+        if (!ticket.IsAdmitted)
+        {
+            return;
+        }
+
         var timeouts = route.Config.Timeouts;
         var requestConfig = _requestConfigs.GetOrAdd(timeouts.Idle, static idle => new ForwarderRequestConfig { ActivityTimeout = idle });
-        ForwarderError error;
+        var error = ForwarderError.Request;
         var record = context.Record();
         record.InstanceId = instance.Id;
         record.Attempts++;
@@ -41,6 +48,7 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
         finally
         {
             instance.OnRequestFinished();
+            admission.Exit(ticket, context, failed: error != ForwarderError.None);
         }
 
         if (error != ForwarderError.None)

@@ -6,7 +6,7 @@ namespace Aigis.Core.Configuration.Yaml;
 /// <summary>Binds the <c>services</c> list and checks what spans services: unique names, models owned once.</summary>
 internal static class ServicesSectionBinder
 {
-    public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process"];
+    public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process", "admission"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -50,6 +50,7 @@ internal static class ServicesSectionBinder
         var instances = new List<InstanceConfig>();
         var timeouts = new TimeoutsConfig();
         var balancing = new BalancingOptions();
+        var admission = new Admission.AdmissionOptions();
         var runtime = RuntimeKind.Static;
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
@@ -115,6 +116,9 @@ internal static class ServicesSectionBinder
                 case "balancing":
                     balancing = BalancingSectionBinder.Bind(value, $"{path}.balancing", context);
                     break;
+                case "admission":
+                    admission = AdmissionSectionBinder.Bind(value, $"{path}.admission", context);
+                    break;
             }
         }
 
@@ -163,6 +167,7 @@ internal static class ServicesSectionBinder
             Process = runtime == RuntimeKind.Process ? process : null,
             Timeouts = timeouts,
             Balancing = balancing,
+            Admission = admission,
         };
     }
 

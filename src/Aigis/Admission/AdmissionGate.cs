@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Aigis.Core.Admission;
+using Aigis.Core.Identity;
+using Aigis.Core.Routing;
+using Aigis.Hosting;
+using Aigis.Identity;
+using Aigis.Pipeline;
+using Aigis.Proxy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Aigis.Admission;
+
+/// <summary>
+/// The admission stage, between balance and forward: the request takes a slot at the instance the balancer chose,
+/// waits in that instance's queue, or is refused with 503 <c>overloaded</c> and a <c>Retry-After</c>.
+/// </summary>
+/// <remarks>
+/// The queue is per instance, not per service. The balancer has already chosen the instance (for prefix-cache
+/// locality, session affinity or least load), and the limit being protected is that instance's; a per-service queue
+/// would have to re-run balancing at dequeue time and would let one slow instance's backlog hold up requests that
+/// another could serve. Balancers that count in-flight requests steer new arrivals away from an instance whose
+/// slots are full, so a per-instance queue only fills when the whole service is busy.
+/// A limiter lives as long as its <see cref="UpstreamInstance"/> (which survives config reloads), and is replaced
+/// when the service's admission options change.
+/// </remarks>
+internal sealed partial class AdmissionGate : IDisposable
+{
+    private readonly ConditionalWeakTable<UpstreamInstance, AdmissionLimiter> _limiters = [];
+    private readonly GatewayState _state;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AdmissionMetrics _metrics;
+
+    public AdmissionGate(GatewayState state, TimeProvider time, ILogger logger)
+    {
+        _state = state;
+        _time = time;
+        _logger = logger;
+        _metrics = new AdmissionMetrics(Limiters);
+    }
+
+    /// <summary>Takes a slot for <paramref name="instance"/>; on refusal the response is written and the ticket is not admitted.</summary>
+    public ValueTask<AdmissionTicket> EnterAsync(HttpContext context, ServiceRoute route, UpstreamInstance instance)
+    {
+        var options = route.Config.Admission;
+        if (!options.Enabled)
+        {
+            return new ValueTask<AdmissionTicket>(AdmissionTicket.Unlimited);
+        }
+
+        var limiter = LimiterFor(instance, options);
+        var priority = context.Caller()?.Priority ?? TenantPriority.Normal;
+        var pending = limiter.AcquireAsync(priority, context.RequestAborted);
+        if (pending.IsCompletedSuccessfully)
+        {
+            var result = pending.Result;
+            return result.IsAdmitted
+                ? new ValueTask<AdmissionTicket>(new AdmissionTicket(limiter, _time.GetTimestamp(), true))
+                : RefuseAsync(context, route, instance, limiter, priority, result);
+        }
+
+        return WaitAsync(context, route, instance, limiter, priority, pending);
+    }
+
+    /// <summary>
+    /// Frees the ticket's slot and feeds the limiter the attempt's latency: the time to the first body byte (for an
+    /// LLM, the first token: what queueing at the instance delays), or the whole exchange when none came.
+    /// </summary>
+    public void Exit(in AdmissionTicket ticket, HttpContext context, bool failed)
+    {
+        if (ticket.Limiter is not { } limiter)
+        {
+            return;
+        }
+
+        var attempt = context.Features.Get<UpstreamAttempt>();
+        var rtt = attempt is { FirstByteAt: > 0 }
+            ? _time.GetElapsedTime(attempt.StartedAt, attempt.FirstByteAt)
+            : _time.GetElapsedTime(ticket.StartedAt);
+        limiter.Release(rtt, failed || context.Response.StatusCode >= StatusCodes.Status500InternalServerError);
+    }
+
+    /// <summary>Every instance's limiter now, for the admin view and the metrics.</summary>
+    public IEnumerable<(string Service, string Instance, AdmissionLimiter Limiter)> Limiters()
+    {
+        foreach (var route in _state.Routes.ByName.Values)
+        {
+            foreach (var instance in route.Instances)
+            {
+                if (_limiters.TryGetValue(instance, out var limiter))
+                {
+                    yield return (route.Name, instance.Id, limiter);
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _metrics.Dispose();
+
+    private AdmissionLimiter LimiterFor(UpstreamInstance instance, AdmissionOptions options)
+    {
+        if (_limiters.TryGetValue(instance, out var limiter) && (ReferenceEquals(limiter.Options, options) || limiter.Options == options))
+        {
+            return limiter;
+        }
+
+        // First request to the instance, or its service's admission changed: a fresh limit. Requests admitted by
+        // the old limiter release to it, so neither count is disturbed.
+        lock (_limiters)
+        {
+            if (!_limiters.TryGetValue(instance, out limiter) || limiter.Options != options)
+            {
+                limiter = new AdmissionLimiter(options, _time);
+                _limiters.AddOrUpdate(instance, limiter);
+            }
+
+            return limiter;
+        }
+    }
+
+    private async ValueTask<AdmissionTicket> WaitAsync(
+        HttpContext context, ServiceRoute route, UpstreamInstance instance, AdmissionLimiter limiter, TenantPriority priority, ValueTask<AdmissionResult> pending)
+    {
+        var result = await pending;
+        return result.IsAdmitted
+            ? new AdmissionTicket(limiter, _time.GetTimestamp(), true)
+            : await RefuseAsync(context, route, instance, limiter, priority, result);
+    }
+
+    private async ValueTask<AdmissionTicket> RefuseAsync(
+        HttpContext context, ServiceRoute route, UpstreamInstance instance, AdmissionLimiter limiter, TenantPriority priority, AdmissionResult result)
+    {
+        if (result.Reason == ShedReason.Cancelled)
+        {
+            // The client left while it waited; there is nobody to answer.
+            return AdmissionTicket.Refused;
+        }
+
+        _metrics.Shed(route.Name, priority, result.Reason);
+        Log.Shed(_logger, context.TraceIdentifier, route.Name, instance.Id, AdmissionMetrics.PriorityName(priority), AdmissionMetrics.ReasonName(result.Reason), limiter.Limit, limiter.Queued);
+        var seconds = (int)Math.Ceiling(result.RetryAfter.TotalSeconds);
+
+        // The error writer clears headers before it writes; Retry-After goes on just before the status line.
+        context.Response.OnStarting(static value =>
+        {
+            var (response, retryAfter) = ((HttpResponse, int))value;
+            response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }, (context.Response, seconds));
+        await GatewayErrorWriter.WriteAsync(context, GatewayError.Overloaded(route.Name, seconds), PipelineStage.Admission);
+        return AdmissionTicket.Refused;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(70, LogLevel.Debug, "Request {RequestId} to service {Service} instance {InstanceId} shed ({Priority}, {Reason}); limit {Limit}, queued {Queued}")]
+        public static partial void Shed(ILogger logger, string requestId, string service, string instanceId, string priority, string reason, int limit, int queued);
+    }
+}
