@@ -28,6 +28,14 @@ public sealed record GatewayConfig
 
     /// <summary>Whether the public listener asks callers for a credential. Applies live on reload.</summary>
     public AuthMode Auth { get; init; } = AuthMode.Required;
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long shutdown lets in-flight requests and streams finish; what is left just before it is cut (503, or an
+    /// error event for a stream). Read when shutdown begins, so a reload applies.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 }
 
 public enum AuthMode

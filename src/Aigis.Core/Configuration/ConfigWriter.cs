@@ -21,6 +21,7 @@ public static class ConfigWriter
                     { "admin", Plain(config.Gateway.Admin.OriginalString) },
                     { "maxBodySize", Plain(SizeParser.Format(config.Gateway.MaxBodySize)) },
                     { "auth", Plain(config.Gateway.Auth == AuthMode.Disabled ? "disabled" : "required") },
+                    { "shutdownTimeout", Plain(DurationParser.Format(config.Gateway.ShutdownTimeout)) },
                 }
             },
             { "store", new YamlMappingNode { { "path", Quoted(config.Store.Path) } } },

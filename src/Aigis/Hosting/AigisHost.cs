@@ -29,7 +29,9 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly WebApplication _public;
     private readonly WebApplication _admin;
     private readonly AigisHostOptions _options;
-    private readonly UpstreamInvokers _invokers = new();
+    private readonly UpstreamInvokers _invokers;
+    private readonly Shutdown.ShutdownDrain _drain;
+    private int _stopping;
     private readonly ProcessDeployer _deployer;
     private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
@@ -44,6 +46,8 @@ internal sealed class AigisHost : IAsyncDisposable
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        _drain = new Shutdown.ShutdownDrain(options.TimeProvider);
+        _invokers = new UpstreamInvokers(_drain);
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
         var keyCache = new ApiKeyCache(options.TimeProvider);
@@ -113,17 +117,31 @@ internal sealed class AigisHost : IAsyncDisposable
         State.IsReady = true;
     }
 
+    /// <summary>How long shutdown drains: the host option when set (tests), else <c>gateway.shutdownTimeout</c> as loaded now.</summary>
+    public TimeSpan ShutdownTimeout => _options.ShutdownTimeout ?? State.Config.Gateway.ShutdownTimeout;
+
     /// <summary>
-    /// Stops taking new requests, lets in-flight ones finish up to the shutdown timeout, then stops the replicas
-    /// (after the requests they were serving) and the admin listener.
+    /// Stops taking new requests and lets in-flight requests and streams finish until the shutdown timeout; just
+    /// before it, cuts what is left so nothing looks like a clean finish (<see cref="Shutdown.ShutdownDrain"/>), and at
+    /// it aborts what still runs. Then stops the replicas (after the requests they were serving) and the admin listener.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopping, 1) == 1)
+        {
+            // Stopped already (a test stops, then disposes): the drain has run its course.
+            return;
+        }
+
         State.IsReady = false;
         _watcher?.Dispose();
+        var timeout = ShutdownTimeout;
+        _drain.Begin(timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            await _public.StopAsync(cancellationToken);
+            await _public.StopAsync(deadline.Token);
         }
         finally
         {
@@ -154,6 +172,7 @@ internal sealed class AigisHost : IAsyncDisposable
         await _audit.DisposeAsync();
         _invokers.Dispose();
         _admission.Dispose();
+        _drain.Dispose();
     }
 
     /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
@@ -253,7 +272,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(_authenticator);
         builder.Services.AddSingleton(_audit);
         builder.Services.AddSingleton(_admission);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
+        builder.Services.AddSingleton(_drain);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         return builder;
     }
 

@@ -12,7 +12,9 @@ namespace Aigis.Proxy;
 /// Sends a request to one instance of a service with YARP's forwarder and turns YARP's failure values
 /// into the gateway's errors. The request path and body are whatever the caller left on the context.
 /// </summary>
-internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, TimeProvider time, ILogger<UpstreamForwarder> logger, Admission.AdmissionGate admission)
+internal sealed partial class UpstreamForwarder(
+    IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, TimeProvider time, ILogger<UpstreamForwarder> logger,
+    Admission.AdmissionGate admission, Hosting.Shutdown.ShutdownDrain drain)
 {
     // One request config per distinct idle timeout, so forwarding allocates none per request.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
@@ -76,6 +78,8 @@ internal sealed partial class UpstreamForwarder(IHttpForwarder forwarder, Upstre
 
         var gatewayError = error switch
         {
+            // Cut by the shutdown drain before the upstream answered.
+            _ when drain.IsCut => GatewayError.ShuttingDown(),
             ForwarderError.RequestTimedOut => GatewayError.UpstreamTimedOut(route.Name, route.Config.Timeouts.Idle),
             ForwarderError.RequestBodyClient when exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 GatewayError.BodyTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),

@@ -8,12 +8,13 @@ namespace Aigis.Proxy;
 /// HTTP clients to upstreams, one per distinct connect timeout. Connection pools are shared across services
 /// and survive config reloads; a reload that changes a timeout gets a new client while in-flight requests
 /// finish on the old one, which is kept (the set of distinct timeouts is small and bounded by the config).
+/// Every client cuts its exchanges when the shutdown drain is cut (<see cref="Hosting.Shutdown.DrainCutHandler"/>).
 /// </summary>
-internal sealed class UpstreamInvokers : IDisposable
+internal sealed class UpstreamInvokers(Hosting.Shutdown.ShutdownDrain drain) : IDisposable
 {
     private readonly ConcurrentDictionary<TimeSpan, HttpMessageInvoker> _byConnectTimeout = new();
 
-    public HttpMessageInvoker Get(TimeSpan connectTimeout) => _byConnectTimeout.GetOrAdd(connectTimeout, Create);
+    public HttpMessageInvoker Get(TimeSpan connectTimeout) => _byConnectTimeout.GetOrAdd(connectTimeout, static (timeout, self) => self.Create(timeout), this);
 
     public void Dispose()
     {
@@ -25,7 +26,7 @@ internal sealed class UpstreamInvokers : IDisposable
 
     // The settings YARP recommends for a forwarding client: no proxy, no redirects, no decompression,
     // no cookies, and no automatic trace headers (telemetry decides those).
-    private static HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new SocketsHttpHandler
+    private HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new Hosting.Shutdown.DrainCutHandler(drain) { InnerHandler = new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -35,5 +36,5 @@ internal sealed class UpstreamInvokers : IDisposable
         ConnectTimeout = connectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-    }, disposeHandler: true);
+    } }, disposeHandler: true);
 }

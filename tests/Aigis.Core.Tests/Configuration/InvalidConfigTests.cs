@@ -629,6 +629,14 @@ public sealed class InvalidConfigTests
             4, 7, "unknown key 'idel' in services[a].timeouts; did you mean 'idle'?"
         },
         {
+            "shutdown timeout too short",
+            """
+            |gateway:
+            |  shutdownTimeout: 10ms
+            """,
+            2, 20, "gateway.shutdownTimeout must be between 100ms and 1h, not 10ms"
+        },
+        {
             "unknown auth mode",
             """
             |gateway:

@@ -10,6 +10,7 @@ public sealed class ValidConfigTests
           admin: http://127.0.0.1:9081
           maxBodySize: 2MiB
           auth: disabled
+          shutdownTimeout: 45s
         store:
           path: /var/lib/aigis/aigis.db
         services:
@@ -77,6 +78,7 @@ public sealed class ValidConfigTests
         Assert.Equal(new Uri("http://127.0.0.1:9081"), config.Gateway.Admin);
         Assert.Equal(2 * 1024 * 1024, config.Gateway.MaxBodySize);
         Assert.Equal(AuthMode.Disabled, config.Gateway.Auth);
+        Assert.Equal(TimeSpan.FromSeconds(45), config.Gateway.ShutdownTimeout);
         Assert.Equal("/var/lib/aigis/aigis.db", config.Store.Path);
 
         var chat = config.Services[0];
@@ -123,6 +125,7 @@ public sealed class ValidConfigTests
 
         Assert.Equal(AuthMode.Required, config.Gateway.Auth);
         Assert.Equal("./.aigis/aigis.db", config.Store.Path);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.Gateway.ShutdownTimeout);
     }
 
     [Fact]
