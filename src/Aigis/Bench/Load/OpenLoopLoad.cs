@@ -23,7 +23,7 @@ internal sealed class OpenLoopLoad
     private readonly LoadPlan _plan;
     private readonly HttpClient _client;
     private readonly TimeProvider _time;
-    private readonly LongConcurrentHistogram _latency = new(1, 1, HighestTrackableMicros, 3);
+    private readonly LongConcurrentHistogram _latency = new(1, HighestTrackableMicros, 3);
     private readonly ConcurrentDictionary<string, int> _errors = new(StringComparer.Ordinal);
 
     public OpenLoopLoad(LoadPlan plan, HttpClient client, TimeProvider? time = null)
