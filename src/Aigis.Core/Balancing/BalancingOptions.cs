@@ -22,17 +22,30 @@ public sealed record BalancingOptions
     /// <summary>least-kv, prefix-aware: scraped metrics older than this are not trusted. Default 3s.</summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>prefix-aware: weight of the share of the prompt's prefix an instance is believed to hold. Default 3.</summary>
+    /// <summary>prefix-aware: weight of the share of the prompt's prefix an instance is believed to hold. Default 4.</summary>
     [Range(0.0, 1000.0)]
-    public double PrefixWeight { get; init; } = 3;
+    public double PrefixWeight { get; init; } = 4;
 
     /// <summary>least-kv, prefix-aware: weight of the queue estimate (relative to the fleet's largest). Default 1.</summary>
     [Range(0.0, 1000.0)]
     public double QueueWeight { get; init; } = 1;
 
-    /// <summary>prefix-aware: weight of this gateway's in-flight count (relative to the fleet's largest). Default 0.5.</summary>
+    /// <summary>prefix-aware: weight of this gateway's in-flight count (relative to the fleet's largest). Default 0.25.</summary>
     [Range(0.0, 1000.0)]
-    public double InFlightWeight { get; init; } = 0.5;
+    public double InFlightWeight { get; init; } = 0.25;
+
+    /// <summary>
+    /// prefix-aware: weight of the prefill work an instance would have before this request's first token: the prompt
+    /// blocks it was sent and has not answered yet, plus the part of this prompt it is not believed to hold (relative
+    /// to the fleet's largest). Default 3.
+    /// </summary>
+    /// <remarks>
+    /// Time to first token is mostly prefill, and prefill is proportional to uncached prompt length, which varies a
+    /// hundredfold between requests: counting requests (queue, in-flight) treats a 100k-token prompt like a 100-token
+    /// one. This is the cost Dynamo's KV router scores by, kept from the gateway's own sends, so it is never stale.
+    /// </remarks>
+    [Range(0.0, 1000.0)]
+    public double PrefillWeight { get; init; } = 3;
 
     /// <summary>least-kv, prefix-aware: weight of KV cache usage. Default 1.</summary>
     [Range(0.0, 1000.0)]

@@ -11,6 +11,12 @@ public readonly struct BalancingRequest
     public ReadOnlyMemory<ulong> PrefixBlocks { get; init; }
 
     /// <summary>Hash of the consistent-hashing key (a header, the tenant, a body field); meaningful when <see cref="HasAffinityKey"/>.</summary>
+    /// <summary>
+    /// The prompt's whole size in the same block units as <see cref="PrefixBlocks"/> (which stop at a cap), so a policy can
+    /// estimate how much of it an instance would have to compute anew; 0 when unknown.
+    /// </summary>
+    public int PromptBlocks { get; init; }
+
     public ulong AffinityKey { get; init; }
 
     public bool HasAffinityKey { get; init; }
@@ -20,5 +26,5 @@ public readonly struct BalancingRequest
 
     public static BalancingRequest WithKey(ulong key) => new() { AffinityKey = key, HasAffinityKey = true };
 
-    public static BalancingRequest WithPrefix(ReadOnlyMemory<ulong> blocks) => new() { PrefixBlocks = blocks };
+    public static BalancingRequest WithPrefix(ReadOnlyMemory<ulong> blocks, int promptBlocks = 0) => new() { PrefixBlocks = blocks, PromptBlocks = Math.Max(promptBlocks, blocks.Length) };
 }

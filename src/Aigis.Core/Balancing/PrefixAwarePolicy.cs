@@ -7,7 +7,8 @@ namespace Aigis.Core.Balancing;
 /// gets prefixWeight x (share of the prompt's leading blocks it is believed to hold) - queueWeight x (its queue
 /// estimate relative to the fleet's largest) - inFlightWeight x (this gateway's in-flight count to it, relative to
 /// the largest: always fresh, unlike scraped metrics) - kvWeight x (its KV cache usage, weighted lightly up to 80%
-/// and steeply beyond); the highest score wins, ties to fewer in-flight requests. An instance whose queue runs more than overloadMargin above the shortest loses its
+/// and steeply beyond) - prefillWeight x (the prefill work it would have before this request's first token, relative
+/// to the largest: prompt blocks sent to it and not yet answered, plus the blocks of this prompt it does not hold); the highest score wins, ties to fewer in-flight requests. An instance whose queue runs more than overloadMargin above the shortest loses its
 /// prefix bonus, so a popular prefix spreads instead of piling onto one instance.
 /// </summary>
 /// <remarks>
@@ -33,7 +34,7 @@ internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider t
     public UpstreamInstance Pick(ReadOnlySpan<UpstreamInstance> instances, in BalancingRequest request)
     {
         var blocks = request.PrefixBlocks.Span;
-        var chosen = instances.Length == 1 ? instances[0] : Choose(instances, blocks);
+        var chosen = instances.Length == 1 ? instances[0] : Choose(instances, blocks, request.PromptBlocks);
         if (!blocks.IsEmpty)
         {
             _index.Record(blocks, chosen);
@@ -42,7 +43,7 @@ internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider t
         return chosen;
     }
 
-    private UpstreamInstance Choose(ReadOnlySpan<UpstreamInstance> instances, ReadOnlySpan<ulong> blocks)
+    private UpstreamInstance Choose(ReadOnlySpan<UpstreamInstance> instances, ReadOnlySpan<ulong> blocks, int promptBlocks)
     {
         Span<double> queue = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
         Span<double> kv = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
@@ -58,25 +59,40 @@ internal sealed class PrefixAwarePolicy(BalancingOptions options, TimeProvider t
         Span<(UpstreamInstance Instance, int Blocks)> matches = buffer;
         var matchCount = blocks.IsEmpty ? 0 : _index.Match(blocks, matches);
 
+        // Blocks of the prompt each instance is believed to hold, and the prefill work it would have before this
+        // request's first token: what it was sent and has not answered, plus the part of this prompt it lacks. Past the
+        // overload margin an instance loses its prefix bonus; past twice the margin it is treated as holding nothing,
+        // so a popular prefix spreads even when the prefill it saves is large.
+        Span<int> held = instances.Length <= StackLimit ? stackalloc int[instances.Length] : new int[instances.Length];
+        Span<double> prefill = instances.Length <= StackLimit ? stackalloc double[instances.Length] : new double[instances.Length];
+        var maxPrefill = 1.0;
+        for (var i = 0; i < instances.Length; i++)
+        {
+            held[i] = 0;
+            for (var m = 0; m < matchCount && queue[i] <= minQueue + (2 * options.OverloadMargin); m++)
+            {
+                if (ReferenceEquals(matches[m].Instance, instances[i]))
+                {
+                    held[i] = matches[m].Blocks;
+                }
+            }
+
+            prefill[i] = instances[i].PendingPrefill + Math.Max(0, promptBlocks - held[i]);
+            maxPrefill = Math.Max(maxPrefill, prefill[i]);
+        }
+
         var offset = (int)(Interlocked.Increment(ref _start) % (uint)instances.Length);
         var best = -1;
         var bestScore = double.MinValue;
         for (int n = 0, i = offset; n < instances.Length; n++, i = i + 1 == instances.Length ? 0 : i + 1)
         {
-            var share = 0.0;
-            if (queue[i] <= minQueue + options.OverloadMargin)
-            {
-                for (var m = 0; m < matchCount; m++)
-                {
-                    if (ReferenceEquals(matches[m].Instance, instances[i]))
-                    {
-                        share = (double)matches[m].Blocks / blocks.Length;
-                    }
-                }
-            }
-
+            var share = blocks.IsEmpty || queue[i] > minQueue + options.OverloadMargin ? 0 : (double)held[i] / blocks.Length;
             var kvPressure = (KvLinearShare * kv[i]) + (Math.Max(0, kv[i] - KvPressureThreshold) / (1 - KvPressureThreshold));
-            var score = (options.PrefixWeight * share) - (options.QueueWeight * queue[i] / maxQueue) - (options.KvWeight * kvPressure) - (options.InFlightWeight * instances[i].InFlight / maxInFlight);
+            var score = (options.PrefixWeight * share)
+                - (options.QueueWeight * queue[i] / maxQueue)
+                - (options.KvWeight * kvPressure)
+                - (options.InFlightWeight * instances[i].InFlight / maxInFlight)
+                - (options.PrefillWeight * prefill[i] / maxPrefill);
             if (score > bestScore + 1e-12 || (Math.Abs(score - bestScore) <= 1e-12 && instances[i].InFlight < instances[best].InFlight))
             {
                 best = i;

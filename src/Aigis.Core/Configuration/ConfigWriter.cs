@@ -108,6 +108,7 @@ public static class ConfigWriter
             { "queueWeight", Plain(Number(options.QueueWeight)) },
             { "inFlightWeight", Plain(Number(options.InFlightWeight)) },
             { "kvWeight", Plain(Number(options.KvWeight)) },
+            { "prefillWeight", Plain(Number(options.PrefillWeight)) },
             { "overloadMargin", Plain(Number(options.OverloadMargin)) },
             { "prefixIndexCapacity", Plain(options.PrefixIndexCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
         };

@@ -10,6 +10,7 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url)
     public static readonly TimeSpan LatencyDecay = TimeSpan.FromSeconds(10);
 
     private int _inFlight;
+    private long _pendingPrefill;
     private InstanceLoad? _load;
     private volatile bool _healthy = true;
 
@@ -32,6 +33,12 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url)
         set => _healthy = value;
     }
 
+    /// <summary>
+    /// Prompt blocks sent to the instance whose first byte has not come back: the prefill work it has yet to do, as this
+    /// gateway knows it the moment it sends (a scraped queue length lags and counts a 100-token and a 100k-token prompt alike).
+    /// </summary>
+    public long PendingPrefill => Volatile.Read(ref _pendingPrefill);
+
     /// <summary>Time to first byte of the instance's answers, peak-sensitive.</summary>
     public PeakEwma Latency { get; } = new(LatencyDecay);
 
@@ -39,6 +46,12 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url)
     public InstanceLoad? Load => Volatile.Read(ref _load);
 
     public void OnRequestStarted() => Interlocked.Increment(ref _inFlight);
+
+    /// <summary>A request of <paramref name="promptBlocks"/> prompt blocks was sent and waits for its first byte.</summary>
+    public void OnPrefillPending(int promptBlocks) => Interlocked.Add(ref _pendingPrefill, promptBlocks);
+
+    /// <summary>Its first byte arrived, or it ended without one: the instance has no more of its prompt to read.</summary>
+    public void OnPrefillDone(int promptBlocks) => Interlocked.Add(ref _pendingPrefill, -promptBlocks);
 
     public void OnRequestFinished() => Interlocked.Decrement(ref _inFlight);
 

@@ -132,7 +132,8 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
         if (blocks is not null)
         {
             var count = PromptPrefixBlocks.Compute(body, blocks);
-            return BalancingRequest.WithPrefix(blocks.AsMemory(0, count));
+            // The whole body's size stands for the prompt's: the blocks stop at a cap, the prefill work does not.
+            return BalancingRequest.WithPrefix(blocks.AsMemory(0, count), (body.Length + PromptPrefixBlocks.BlockBytes - 1) / PromptPrefixBlocks.BlockBytes);
         }
 
         if (route.Config.Balancer == LoadBalancingPolicyNames.ConsistentHash)

@@ -7,7 +7,8 @@ namespace Aigis.Proxy;
 /// <summary>
 /// YARP's default header copying, plus: the response keeps the gateway's <c>x-request-id</c> even when the
 /// upstream sends its own (the client must see one id, the one in our logs), and the time to the upstream's
-/// first body byte (for an LLM stream, its first token) feeds the instance's latency estimate (peak-EWMA reads it).
+/// first body byte (for an LLM stream, its first token) feeds the instance's latency estimate (peak-EWMA reads it)
+/// and ends the prompt's pending prefill there (prefix-aware reads it).
 /// </summary>
 internal sealed class GatewayTransformer(TimeProvider time) : HttpTransformer
 {
@@ -37,5 +38,6 @@ internal sealed class GatewayTransformer(TimeProvider time) : HttpTransformer
         var now = time.GetTimestamp();
         attempt.FirstByteAt = now;
         attempt.Instance.Latency.Record(time.GetElapsedTime(attempt.StartedAt, now), now, time);
+        attempt.SettlePrefill();
     }
 }

@@ -42,13 +42,15 @@ internal sealed partial class UpstreamForwarder(
         record.InstanceId = instance.Id;
         record.Attempts++;
         instance.OnRequestStarted();
-        context.Features.Set(new UpstreamAttempt(instance, time.GetTimestamp()));
+        var attempt = new UpstreamAttempt(instance, time.GetTimestamp(), request.PromptBlocks);
+        context.Features.Set(attempt);
         try
         {
             error = await forwarder.SendAsync(context, instance.DestinationPrefix, invokers.Get(timeouts.Connect), requestConfig, transformer);
         }
         finally
         {
+            attempt.SettlePrefill();
             instance.OnRequestFinished();
             admission.Exit(ticket, context, failed: error != ForwarderError.None);
         }

@@ -207,6 +207,40 @@ public sealed class PolicyBehaviourTests
     }
 
     [Fact]
+    public void Prefix_aware_sends_a_prompt_away_from_an_instance_that_still_owes_a_long_prefill()
+    {
+        // Equal in-flight counts, so only the prompt sizes sent and not yet answered tell the instances apart.
+        var instances = Instances(2);
+        var balancer = Create(LoadBalancingPolicyNames.PrefixAware);
+        instances[0].OnRequestStarted();
+        instances[0].OnPrefillPending(3_000);
+        instances[1].OnRequestStarted();
+        instances[1].OnPrefillPending(10);
+
+        Assert.Same(instances[1], balancer.Pick(instances, BalancingRequest.WithPrefix(Blocks(7, 40), promptBlocks: 400)));
+
+        // Once the long prompt's first token is back the instances are even again, and the next pick alternates.
+        instances[0].OnPrefillDone(3_000);
+        instances[1].OnPrefillPending(3_000);
+        Assert.Same(instances[0], balancer.Pick(instances, BalancingRequest.WithPrefix(Blocks(8, 40), promptBlocks: 400)));
+    }
+
+    [Fact]
+    public void Prefix_aware_weighs_the_part_of_a_long_prompt_an_instance_would_compute_anew()
+    {
+        // Both instances owe the same prefill; the one believed to hold this long prompt's prefix has less to do.
+        var instances = Instances(2);
+        var balancer = Create(LoadBalancingPolicyNames.PrefixAware, options: new BalancingOptions { PrefixWeight = 0 });
+        var history = Blocks(11, 256);
+        var home = balancer.Pick(instances, BalancingRequest.WithPrefix(history, promptBlocks: 2_000));
+        var other = ReferenceEquals(home, instances[0]) ? instances[1] : instances[0];
+        home.OnPrefillPending(500);
+        other.OnPrefillPending(500);
+
+        Assert.Same(home, balancer.Pick(instances, BalancingRequest.WithPrefix(history, promptBlocks: 2_100)));
+    }
+
+    [Fact]
     public void Prefix_index_matches_only_leading_blocks_and_forgets_the_least_recently_used()
     {
         var instances = Instances(2);

@@ -121,10 +121,12 @@ internal sealed class RoutingSimulation
             PrefixBlocks = chain.AsMemory(0, Math.Min(chain.Length, _settings.PrefixBlockLimit)),
             AffinityKey = _workload.AffinityKey[index],
             HasAffinityKey = _workload.HasAffinityKey[index],
+            PromptBlocks = chain.Length,
         };
         var instance = _policy.Pick(_instances, in balancing);
         var replica = _replicaOf[instance];
         instance.OnRequestStarted();
+        instance.OnPrefillPending(chain.Length);
         replica.Dispatched++;
         replica.Engine.Add(request);
         if (replica.CurrentStep is null)
@@ -145,6 +147,7 @@ internal sealed class RoutingSimulation
                 var ttft = now - request.ArrivalMs;
                 _ttftMs[request.Id] = ttft;
                 replica.Instance.Latency.Record(TimeSpan.FromMilliseconds(ttft), _clock.GetTimestamp(), _clock);
+                replica.Instance.OnPrefillDone(_workload.Chains.Chain(_workload.PromptNode[request.Id]).Length);
             }
 
             if (finished)
