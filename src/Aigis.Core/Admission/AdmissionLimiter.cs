@@ -95,6 +95,27 @@ public sealed class AdmissionLimiter
         }
     }
 
+    /// <summary>Sheds every request waiting now with <paramref name="reason"/> (the shutdown drain's cut).</summary>
+    public void ShedQueued(ShedReason reason)
+    {
+        List<Waiter> shed = [];
+        lock (_queueLock)
+        {
+            foreach (var queue in _queues)
+            {
+                shed.AddRange(queue);
+                queue.Clear();
+            }
+
+            _queued = 0;
+        }
+
+        foreach (var waiter in shed)
+        {
+            waiter.TrySetResult(AdmissionResult.Shed(reason, s_minRetryAfter));
+        }
+    }
+
     private bool TryTakeSlot()
     {
         while (true)

@@ -19,6 +19,9 @@ public enum ShedReason
 
     /// <summary>The caller went away while it waited; nobody is answered.</summary>
     Cancelled,
+
+    /// <summary>The gateway's shutdown drain was cut while it waited.</summary>
+    ShuttingDown,
 }
 
 /// <summary>The outcome of asking for a slot: admitted, or shed with a hint of when to retry. A value, never an exception.</summary>

@@ -97,6 +97,15 @@ internal sealed partial class AdmissionGate : IDisposable
         }
     }
 
+    /// <summary>The shutdown drain was cut: every queued request is answered 503 <c>shutting_down</c> now.</summary>
+    public void ShedQueued()
+    {
+        foreach (var (_, _, limiter) in Limiters())
+        {
+            limiter.ShedQueued(ShedReason.ShuttingDown);
+        }
+    }
+
     public void Dispose() => _metrics.Dispose();
 
     private AdmissionLimiter LimiterFor(UpstreamInstance instance, AdmissionOptions options)
@@ -149,7 +158,8 @@ internal sealed partial class AdmissionGate : IDisposable
             response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return Task.CompletedTask;
         }, (context.Response, seconds));
-        await GatewayErrorWriter.WriteAsync(context, GatewayError.Overloaded(route.Name, seconds), PipelineStage.Admission);
+        var error = result.Reason == ShedReason.ShuttingDown ? GatewayError.ShuttingDown() : GatewayError.Overloaded(route.Name, seconds);
+        await GatewayErrorWriter.WriteAsync(context, error, PipelineStage.Admission);
         return AdmissionTicket.Refused;
     }
 

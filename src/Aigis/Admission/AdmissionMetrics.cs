@@ -32,6 +32,7 @@ internal sealed class AdmissionMetrics : IDisposable
         ShedReason.WaitTooLong => "wait_too_long",
         ShedReason.QueueTimeout => "queue_timeout",
         ShedReason.Evicted => "evicted",
+        ShedReason.ShuttingDown => "shutting_down",
         _ => "other",
     };
 

@@ -56,6 +56,7 @@ internal sealed class AigisHost : IAsyncDisposable
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
+        _drain.Cut.Register(_admission.ShedQueued);
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }

@@ -190,6 +190,20 @@ public sealed class AdmissionLimiterTests
         Assert.Equal(0, limiter.InFlight);
     }
 
+    [Fact]
+    public async Task Shedding_the_queue_answers_every_waiter_at_once()
+    {
+        var limiter = new AdmissionLimiter(Fixed(1), _time);
+        await limiter.AcquireAsync(TenantPriority.Normal);
+        var waiting = new[] { TenantPriority.Low, TenantPriority.High, TenantPriority.Normal }.Select(p => limiter.AcquireAsync(p).AsTask()).ToArray();
+
+        limiter.ShedQueued(ShedReason.ShuttingDown);
+
+        var results = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(results, r => Assert.Equal(ShedReason.ShuttingDown, r.Reason));
+        Assert.Equal((0, 1), (limiter.Queued, limiter.InFlight));
+    }
+
     /// <summary>Each window: fill the limit, let a second pass, release all with the window's latency.</summary>
     private async Task<List<int>> RunWindowsAsync(AdmissionLimiter limiter, int windows, Func<int, TimeSpan> rttOfWindow)
     {

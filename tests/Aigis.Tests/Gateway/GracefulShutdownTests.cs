@@ -79,6 +79,38 @@ public sealed class GracefulShutdownTests
     }
 
     [Fact]
+    public async Task A_request_waiting_in_the_admission_queue_at_the_cut_gets_503_shutting_down()
+    {
+        await using var upstream = await TestUpstream.StartAsync("stuck", (context, _) =>
+            Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
+        await using var gateway = await GatewayUnderTest.StartAsync($$$"""
+              - name: chat
+                kind: http
+                instances: ["{{{upstream.Url}}}"]
+                admission: {enabled: true, algorithm: fixed, initialLimit: 1, queue: {maxSize: 4, maxWait: 1m}}
+            """, new AigisHostOptions { ShutdownTimeout = TimeSpan.FromSeconds(2) });
+        var first = gateway.Public.PostAsync("/svc/chat/a", Json.Body("{}"));
+        await Eventually.TrueAsync(() => upstream.Received.Count == 1, TimeSpan.FromSeconds(10), () => "the first request never reached the upstream");
+        var queued = gateway.Public.PostAsync("/svc/chat/b", Json.Body("{}"));
+        var admission = default(System.Text.Json.JsonElement);
+        await Eventually.TrueAsync(async () =>
+        {
+            admission = (await Json.ReadAsync(await gateway.AdminApi.GetAsync("/admin/v1/admission"))).GetProperty("data")[0];
+            return admission.GetProperty("queue").GetProperty("queued").GetInt32() == 1;
+        }, TimeSpan.FromSeconds(10), () => admission.ToString());
+
+        await gateway.Host.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+
+        foreach (var response in await Task.WhenAll(first, queued).WaitAsync(TimeSpan.FromSeconds(15)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("shutting_down", (await Json.ErrorAsync(response)).Code);
+        }
+
+        Assert.Single(upstream.Received);
+    }
+
+    [Fact]
     public async Task Aigis_up_on_sigterm_drains_for_gateway_shutdown_timeout_then_cuts_an_open_stream_with_an_error_event()
     {
         await using var upstream = await TestUpstream.StartAsync("stuck", async (context, _) =>
