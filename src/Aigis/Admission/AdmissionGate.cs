@@ -27,7 +27,7 @@ namespace Aigis.Admission;
 /// </remarks>
 internal sealed partial class AdmissionGate : IDisposable
 {
-    private readonly ConditionalWeakTable<UpstreamInstance, AdmissionLimiter> _limiters = [];
+    private readonly ConditionalWeakTable<UpstreamInstance, LimiterSlot> _limiters = [];
     private readonly GatewayState _state;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -89,9 +89,9 @@ internal sealed partial class AdmissionGate : IDisposable
         {
             foreach (var instance in route.Instances)
             {
-                if (_limiters.TryGetValue(instance, out var limiter))
+                if (_limiters.TryGetValue(instance, out var slot))
                 {
-                    yield return (route.Name, instance.Id, limiter);
+                    yield return (route.Name, instance.Id, slot.Limiter);
                 }
             }
         }
@@ -110,22 +110,25 @@ internal sealed partial class AdmissionGate : IDisposable
 
     private AdmissionLimiter LimiterFor(UpstreamInstance instance, AdmissionOptions options)
     {
-        if (_limiters.TryGetValue(instance, out var limiter) && (ReferenceEquals(limiter.Options, options) || limiter.Options == options))
+        if (_limiters.TryGetValue(instance, out var slot) && ReferenceEquals(slot.Options, options))
         {
-            return limiter;
+            return slot.Limiter;
         }
 
-        // First request to the instance, or its service's admission changed: a fresh limit. Requests admitted by
-        // the old limiter release to it, so neither count is disturbed.
+        // First request to the instance, or a reload: the same options keep the limiter (and its learned limit),
+        // changed ones start a fresh one. Requests admitted by an old limiter release to it, so no count is disturbed.
         lock (_limiters)
         {
-            if (!_limiters.TryGetValue(instance, out limiter) || limiter.Options != options)
+            if (_limiters.TryGetValue(instance, out slot) && slot.Limiter.Options == options)
             {
-                limiter = new AdmissionLimiter(options, _time);
-                _limiters.AddOrUpdate(instance, limiter);
+                // Remember this reload's object, so the next request matches by reference again.
+                slot.Options = options;
+                return slot.Limiter;
             }
 
-            return limiter;
+            slot = new LimiterSlot(new AdmissionLimiter(options, _time));
+            _limiters.AddOrUpdate(instance, slot);
+            return slot.Limiter;
         }
     }
 
@@ -161,6 +164,14 @@ internal sealed partial class AdmissionGate : IDisposable
         var error = result.Reason == ShedReason.ShuttingDown ? GatewayError.ShuttingDown() : GatewayError.Overloaded(route.Name, seconds);
         await GatewayErrorWriter.WriteAsync(context, error, PipelineStage.Admission);
         return AdmissionTicket.Refused;
+    }
+
+    /// <summary>An instance's limiter and the options object it was last matched against (compared by reference per request).</summary>
+    private sealed class LimiterSlot(AdmissionLimiter limiter)
+    {
+        public AdmissionLimiter Limiter { get; } = limiter;
+
+        public AdmissionOptions Options { get; set; } = limiter.Options;
     }
 
     private static partial class Log

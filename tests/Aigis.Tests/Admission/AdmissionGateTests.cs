@@ -82,6 +82,36 @@ public sealed class AdmissionGateTests
         Assert.Empty(gate.Limiters());
     }
 
+    [Fact]
+    public async Task A_reload_keeps_an_instance_limiter_while_its_options_stay_and_replaces_it_when_they_change()
+    {
+        var time = new FakeTimeProvider();
+        var state = new GatewayState(s_config, time, new LoadBalancingPolicyFactory());
+        using var gate = new AdmissionGate(state, time, NullLogger.Instance);
+        var held = await gate.EnterAsync(Caller(null), state.Routes.ByName["chat"], state.Routes.ByName["chat"].Instances[0]);
+        var first = Assert.Single(gate.Limiters()).Limiter;
+
+        // The same options in a new config object (what every reload builds): the same limiter, where it queues.
+        state.Apply(s_config with { Services = [s_config.Services[0] with { Admission = s_config.Services[0].Admission with { } }] });
+        var route = state.Routes.ByName["chat"];
+        var queued = gate.EnterAsync(Caller(null), route, route.Instances[0]).AsTask();
+        Assert.False(queued.IsCompleted);
+        Assert.Same(first, Assert.Single(gate.Limiters()).Limiter);
+        Assert.Equal(1, first.Queued);
+
+        state.Apply(s_config with { Services = [s_config.Services[0] with { Admission = s_config.Services[0].Admission with { InitialLimit = 5 } }] });
+        route = state.Routes.ByName["chat"];
+        Assert.True((await gate.EnterAsync(Caller(null), route, route.Instances[0])).IsAdmitted);
+        var second = Assert.Single(gate.Limiters()).Limiter;
+        Assert.NotSame(first, second);
+        Assert.Equal((5, 1), (second.Limit, second.InFlight));
+
+        // Requests admitted before the change release to the limiter that admitted them.
+        gate.Exit(held, Caller(null), failed: false);
+        Assert.True((await queued.WaitAsync(TimeSpan.FromSeconds(10))).IsAdmitted);
+        Assert.Equal((1, 0, 1), (first.InFlight, first.Queued, second.InFlight));
+    }
+
     private static DefaultHttpContext Caller(TenantPriority? priority)
     {
         var context = new DefaultHttpContext();
