@@ -37,6 +37,7 @@ public class BalancerBenchmark
 
             instance.OnLoadScraped(new InstanceLoad(random.Next(4), random.Next(64), random.NextDouble(), time.GetTimestamp(), instance.InFlight));
             instance.Latency.Record(TimeSpan.FromMilliseconds(20 + random.Next(200)), time.GetTimestamp(), time);
+            instance.OnPrefillPending(random.Next(1_000));
         }
 
         _policy = new LoadBalancingPolicyFactory(time, () => new Random(2)).Create(Policy, new BalancingOptions { StaleAfter = TimeSpan.FromHours(1) });
@@ -50,7 +51,7 @@ public class BalancerBenchmark
         }
 
         var prompt = system.Concat(Enumerable.Range(0, 32).Select(_ => (ulong)random.NextInt64())).ToArray();
-        _request = new BalancingRequest { PrefixBlocks = prompt, AffinityKey = 42, HasAffinityKey = true };
+        _request = new BalancingRequest { PrefixBlocks = prompt, PromptBlocks = prompt.Length, AffinityKey = 42, HasAffinityKey = true };
     }
 
     [Benchmark]

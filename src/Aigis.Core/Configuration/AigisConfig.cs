@@ -111,6 +111,17 @@ public sealed record ServiceConfig
 
     /// <summary>Adaptive concurrency per instance and the queue before it; off by default.</summary>
     public Admission.AdmissionOptions Admission { get; init; } = new();
+    /// <summary>Active health checks; null when the service is not probed (passive health still applies).</summary>
+    public Resilience.HealthCheckOptions? Health { get; init; }
+
+    public Resilience.OutlierDetectionOptions OutlierDetection { get; init; } = new();
+
+    public Resilience.CircuitBreakerOptions CircuitBreaker { get; init; } = new();
+
+    public Resilience.RetryOptions Retries { get; init; } = new();
+
+    /// <summary>Services tried in order when this one has no healthy instance, is shedding, or fails retryably.</summary>
+    public IReadOnlyList<string> Fallback { get; init; } = [];
 }
 
 /// <summary>One upstream replica of a service.</summary>
@@ -128,13 +139,24 @@ public sealed record TimeoutsConfig
 {
     public static readonly TimeSpan DefaultConnect = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultIdle = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultFirstByte = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultTotal = TimeSpan.FromMinutes(10);
 
     /// <summary>Longest wait for a TCP connection to an instance; past it the request fails with 502.</summary>
     public TimeSpan Connect { get; init; } = DefaultConnect;
 
     /// <summary>
-    /// Longest the upstream may stay silent (before its response headers or between body chunks);
-    /// past it the request fails with 504, or a started stream is cut.
+    /// Longest the upstream may stay silent between body chunks once its answer began; past it a started
+    /// stream ends with an error event.
     /// </summary>
     public TimeSpan Idle { get; init; } = DefaultIdle;
+
+    /// <summary>
+    /// Longest wait from sending a request to the first byte of the answer's body (for a stream, its first event;
+    /// for a plain answer, the whole generation). Past it the attempt fails with 504 or is retried.
+    /// </summary>
+    public TimeSpan FirstByte { get; init; } = DefaultFirstByte;
+
+    /// <summary>Longest a request may spend upstream in all, retries and the whole stream included.</summary>
+    public TimeSpan Total { get; init; } = DefaultTotal;
 }

@@ -62,8 +62,11 @@ public static class ConfigWriter
         node.Add("timeouts", new YamlMappingNode
         {
             { "connect", Plain(DurationParser.Format(service.Timeouts.Connect)) },
+            { "firstByte", Plain(DurationParser.Format(service.Timeouts.FirstByte)) },
             { "idle", Plain(DurationParser.Format(service.Timeouts.Idle)) },
+            { "total", Plain(DurationParser.Format(service.Timeouts.Total)) },
         });
+        ResilienceWriter.Add(node, service);
         if (service.Process is { } process)
         {
             node.Add("process", Process(process));

@@ -36,14 +36,16 @@ public sealed class RouteTable
     /// are carried over from <paramref name="previous"/> with their live state; balancers of services whose
     /// policy and instance list are unchanged are kept too, so round-robin does not restart at every reload.
     /// </summary>
+    /// <param name="time">The clock of instance health and retry budgets.</param>
     /// <param name="deployed">
     /// The instances deployers run, by service name. A <see cref="RuntimeKind.Static"/> service routes to the
     /// instances its config lists; any other service to its deployed ones (none until its deployer publishes).
     /// </param>
     public static RouteTable Build(
         AigisConfig config, RouteTable? previous, LoadBalancingPolicyFactory policies, DateTimeOffset loadedAt,
-        IReadOnlyDictionary<string, IReadOnlyList<InstanceConfig>>? deployed = null)
+        IReadOnlyDictionary<string, IReadOnlyList<InstanceConfig>>? deployed = null, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var byName = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
         var byModel = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
         foreach (var service in config.Services)
@@ -52,11 +54,13 @@ public sealed class RouteTable
             var configured = service.Runtime == RuntimeKind.Static
                 ? service.Instances
                 : deployed?.GetValueOrDefault(service.Name) ?? [];
-            var instances = configured.Select(i => Reuse(old, i) ?? new UpstreamInstance(service.Name, i.Id, i.Url)).ToArray();
+            var instances = configured.Select(i => Reuse(old, i) ?? new UpstreamInstance(service.Name, i.Id, i.Url, time)).ToArray();
             var balancer = old is not null && old.Config.Balancer == service.Balancer && old.Config.Balancing == service.Balancing && old.Instances.SequenceEqual(instances)
                 ? old.Balancer
                 : policies.Create(service.Balancer, service.Balancing);
-            var route = new ServiceRoute(service, instances, balancer);
+            // The budget counts the last seconds of traffic; a reload that keeps the retry settings keeps it.
+            var budget = old is not null && old.Config.Retries == service.Retries ? old.RetryBudget : new Resilience.RetryBudget(service.Retries, time);
+            var route = new ServiceRoute(service, instances, balancer, budget);
             byName[service.Name] = route;
             foreach (var model in service.Models)
             {

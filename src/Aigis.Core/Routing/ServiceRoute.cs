@@ -5,7 +5,7 @@ using Aigis.Core.Configuration;
 namespace Aigis.Core.Routing;
 
 /// <summary>A service as the request path sees it: its config, its instances and its balancer.</summary>
-public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instances, ILoadBalancingPolicy balancer)
+public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instances, ILoadBalancingPolicy balancer, Resilience.RetryBudget? retryBudget = null)
 {
     public ServiceConfig Config { get; } = config;
 
@@ -15,14 +15,20 @@ public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instan
 
     public ILoadBalancingPolicy Balancer { get; } = balancer;
 
+    /// <summary>How many retries the service may take now; shared by every request to it.</summary>
+    public Resilience.RetryBudget RetryBudget { get; } = retryBudget ?? new Resilience.RetryBudget(config.Retries, TimeProvider.System);
+
     /// <summary>Picks a healthy instance, or null when the service has none.</summary>
-    public UpstreamInstance? Pick(in BalancingRequest request)
+    public UpstreamInstance? Pick(in BalancingRequest request) => Pick(request, []);
+
+    /// <summary>Picks a healthy instance not in <paramref name="exclude"/> (the ones a retried request already tried), or null.</summary>
+    public UpstreamInstance? Pick(in BalancingRequest request, ReadOnlySpan<UpstreamInstance> exclude)
     {
         var all = Instances;
         var healthy = 0;
         foreach (var instance in all)
         {
-            if (instance.IsHealthy)
+            if (IsEligible(instance, exclude))
             {
                 healthy++;
             }
@@ -50,7 +56,7 @@ public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instan
             var count = 0;
             foreach (var instance in all)
             {
-                if (instance.IsHealthy)
+                if (IsEligible(instance, exclude))
                 {
                     rented[count++] = instance;
                 }
@@ -62,6 +68,19 @@ public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instan
         {
             ArrayPool<UpstreamInstance>.Shared.Return(rented, clearArray: true);
         }
+    }
+
+    private static bool IsEligible(UpstreamInstance instance, ReadOnlySpan<UpstreamInstance> exclude)
+    {
+        foreach (var tried in exclude)
+        {
+            if (ReferenceEquals(tried, instance))
+            {
+                return false;
+            }
+        }
+
+        return instance.IsHealthy;
     }
 
     /// <summary>Picks for a request about which nothing is known.</summary>

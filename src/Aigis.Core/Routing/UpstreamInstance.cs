@@ -4,7 +4,7 @@ namespace Aigis.Core.Routing;
 /// One upstream replica and the live state the gateway keeps about it. The same object survives
 /// config reloads while its id and URL stay the same, so counters are not lost mid-flight.
 /// </summary>
-public sealed class UpstreamInstance(string serviceName, string id, Uri url)
+public sealed class UpstreamInstance(string serviceName, string id, Uri url, TimeProvider? time = null)
 {
     /// <summary>Decay time of the latency estimate (Linkerd's default is 10 s).</summary>
     public static readonly TimeSpan LatencyDecay = TimeSpan.FromSeconds(10);
@@ -12,7 +12,6 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url)
     private int _inFlight;
     private long _pendingPrefill;
     private InstanceLoad? _load;
-    private volatile bool _healthy = true;
 
     public string ServiceName { get; } = serviceName;
 
@@ -26,12 +25,18 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url)
     /// <summary>Requests this gateway has sent to the instance and not yet finished.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>False while health checks or passive signals keep the instance out of rotation.</summary>
+    /// <summary>
+    /// False while health checks, an outlier ejection or an open circuit breaker keep the instance out of rotation
+    /// (see <see cref="Health"/>). Setting it sets the active-check verdict.
+    /// </summary>
     public bool IsHealthy
     {
-        get => _healthy;
-        set => _healthy = value;
+        get => Health.IsAvailable;
+        set => Health.ActiveHealthy = value;
     }
+
+    /// <summary>Active checks, outlier ejection and circuit breaker of this instance.</summary>
+    public Resilience.InstanceHealth Health { get; } = new(time ?? TimeProvider.System);
 
     /// <summary>
     /// Prompt blocks sent to the instance whose first byte has not come back: the prefill work it has yet to do, as this

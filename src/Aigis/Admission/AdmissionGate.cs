@@ -141,30 +141,38 @@ internal sealed partial class AdmissionGate : IDisposable
             : await RefuseAsync(context, route, instance, limiter, priority, result);
     }
 
-    private async ValueTask<AdmissionTicket> RefuseAsync(
+    /// <summary>Counts and logs a refusal; the forwarder answers it (<see cref="RefuseAsync(HttpContext, ServiceRoute, AdmissionTicket)"/>) or falls back.</summary>
+    private ValueTask<AdmissionTicket> RefuseAsync(
         HttpContext context, ServiceRoute route, UpstreamInstance instance, AdmissionLimiter limiter, TenantPriority priority, AdmissionResult result)
     {
-        if (result.Reason == ShedReason.Cancelled)
+        if (result.Reason != ShedReason.Cancelled)
         {
-            // The client left while it waited; there is nobody to answer.
-            return AdmissionTicket.Refused;
+            _metrics.Shed(route.Name, priority, result.Reason);
+            Log.Shed(_logger, context.TraceIdentifier, route.Name, instance.Id, AdmissionMetrics.PriorityName(priority), AdmissionMetrics.ReasonName(result.Reason), limiter.Limit, limiter.Queued);
         }
 
-        _metrics.Shed(route.Name, priority, result.Reason);
-        Log.Shed(_logger, context.TraceIdentifier, route.Name, instance.Id, AdmissionMetrics.PriorityName(priority), AdmissionMetrics.ReasonName(result.Reason), limiter.Limit, limiter.Queued);
-        var seconds = (int)Math.Ceiling(result.RetryAfter.TotalSeconds);
+        return new ValueTask<AdmissionTicket>(AdmissionTicket.Refused(result.Reason, result.RetryAfter));
+    }
 
+    /// <summary>The error a refusal is answered with: 503 <c>overloaded</c>, or <c>shutting_down</c> at the drain's cut.</summary>
+    public static GatewayError ErrorFor(ServiceRoute route, in AdmissionTicket ticket) => ticket.Reason == ShedReason.ShuttingDown
+        ? GatewayError.ShuttingDown()
+        : GatewayError.Overloaded(route.Name, RetryAfterSeconds(ticket));
+
+    /// <summary>Answers a refusal: 503 with <c>Retry-After</c>, recorded as refused by admission.</summary>
+    public static Task RefuseAsync(HttpContext context, ServiceRoute route, AdmissionTicket ticket)
+    {
         // The error writer clears headers before it writes; Retry-After goes on just before the status line.
         context.Response.OnStarting(static value =>
         {
             var (response, retryAfter) = ((HttpResponse, int))value;
             response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return Task.CompletedTask;
-        }, (context.Response, seconds));
-        var error = result.Reason == ShedReason.ShuttingDown ? GatewayError.ShuttingDown() : GatewayError.Overloaded(route.Name, seconds);
-        await GatewayErrorWriter.WriteAsync(context, error, PipelineStage.Admission);
-        return AdmissionTicket.Refused;
+        }, (context.Response, RetryAfterSeconds(ticket)));
+        return GatewayErrorWriter.WriteAsync(context, ErrorFor(route, ticket), PipelineStage.Admission);
     }
+
+    private static int RetryAfterSeconds(in AdmissionTicket ticket) => Math.Max(1, (int)Math.Ceiling(ticket.RetryAfter.TotalSeconds));
 
     /// <summary>An instance's limiter and the options object it was last matched against (compared by reference per request).</summary>
     private sealed class LimiterSlot(AdmissionLimiter limiter)

@@ -2,7 +2,10 @@ using System.Net.Http;
 
 namespace Aigis.Deployers;
 
-/// <summary>Polls a starting replica's health path until it answers 2xx, its process exits, or its start timeout passes.</summary>
+/// <summary>
+/// Probes a health path: once (<see cref="CheckAsync"/>, what the active health checks of every runtime use), or
+/// until a starting replica answers 2xx, its process exits, or its start timeout passes.
+/// </summary>
 internal sealed class HealthProbe(HttpClient client, TimeSpan pollInterval, TimeProvider timeProvider)
 {
     /// <summary>A client for probes: no proxy (replicas are on loopback), short timeouts, no connection reuse across replicas' lives.</summary>
@@ -28,7 +31,7 @@ internal sealed class HealthProbe(HttpClient client, TimeSpan pollInterval, Time
                 return HealthOutcome.Exited;
             }
 
-            if (await IsHealthyAsync(healthUrl, attempt.Token))
+            if ((await CheckAsync(healthUrl, attempt.Token)).Passed)
             {
                 return HealthOutcome.Healthy;
             }
@@ -49,22 +52,23 @@ internal sealed class HealthProbe(HttpClient client, TimeSpan pollInterval, Time
         }
     }
 
-    private async Task<bool> IsHealthyAsync(Uri healthUrl, CancellationToken cancellationToken)
+    /// <summary>One probe: passed when <c>GET</c> <paramref name="healthUrl"/> answers 2xx before the token (a timeout, or shutdown) ends it.</summary>
+    public async Task<(bool Passed, string Detail)> CheckAsync(Uri healthUrl, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await client.GetAsync(healthUrl, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return response.IsSuccessStatusCode;
+            return (response.IsSuccessStatusCode, $"GET {healthUrl.AbsolutePath} answered {(int)response.StatusCode}");
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException e)
         {
-            // Not listening yet, or it reset the connection: not healthy yet.
-            return false;
+            // Not listening (yet), or it reset the connection: not healthy.
+            return (false, $"GET {healthUrl.AbsolutePath} failed: {e.Message}");
         }
         catch (OperationCanceledException)
         {
             // The client's own timeout, or the deadline or shutdown; the caller tells those apart.
-            return false;
+            return (false, $"GET {healthUrl.AbsolutePath} did not answer in time");
         }
     }
 }

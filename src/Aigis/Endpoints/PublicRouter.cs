@@ -78,14 +78,12 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
             record.Service = route.Name;
             record.Streamed = request.Stream;
 
-            // The forwarder sends these exact bytes; the length is known now, so the upstream gets Content-Length.
-            context.Request.Body = request.OpenRead();
-            context.Request.ContentLength = request.Length;
+            // The forwarder sends these exact bytes (again on a retry); the length is known, so the upstream gets Content-Length.
             context.Request.Headers.TransferEncoding = default;
             var blocks = route.Config.Balancer == LoadBalancingPolicyNames.PrefixAware ? ArrayPool<ulong>.Shared.Rent(PromptPrefixBlocks.MaxBlocks) : null;
             try
             {
-                await forwarder.ForwardAsync(context, route, BalancingRequestFor(context, route, request.Body.Span, blocks));
+                await forwarder.ForwardAsync(context, routes, route, BalancingRequestFor(context, route, request.Body.Span, blocks), request);
             }
             finally
             {
@@ -123,7 +121,7 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
 
         context.Request.PathBase = context.Request.PathBase.Add(new PathString(path[..(ServicePrefix.Length + name.Length)]));
         context.Request.Path = slash < 0 ? new PathString("/") : new PathString(path[(ServicePrefix.Length + slash)..]);
-        return forwarder.ForwardAsync(context, route, BalancingRequestFor(context, route, [], null));
+        return forwarder.ForwardAsync(context, routes, route, BalancingRequestFor(context, route, [], null), null);
     }
 
     /// <summary>What the service's policy needs to know: prompt prefix blocks for prefix-aware, a key for consistent-hash.</summary>

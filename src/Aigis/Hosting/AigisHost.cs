@@ -32,6 +32,10 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly UpstreamInvokers _invokers;
     private readonly Shutdown.ShutdownDrain _drain;
     private int _stopping;
+
+    private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
+    private readonly Resilience.InstanceHealthEvents _healthEvents;
+    private Resilience.ActiveHealthChecker? _healthChecker;
     private readonly ProcessDeployer _deployer;
     private readonly List<Task> _reconciles = [];
     private ConfigFileWatcher? _watcher;
@@ -48,6 +52,7 @@ internal sealed class AigisHost : IAsyncDisposable
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
         _drain = new Shutdown.ShutdownDrain(options.TimeProvider);
         _invokers = new UpstreamInvokers(_drain);
+        _healthEvents = new Resilience.InstanceHealthEvents(_resilienceMetrics, options.TimeProvider, loggerFactory.CreateLogger<Resilience.InstanceHealthEvents>());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
         var keyCache = new ApiKeyCache(options.TimeProvider);
@@ -114,6 +119,7 @@ internal sealed class AigisHost : IAsyncDisposable
                 (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Config"));
         }
 
+        _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
         _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
         State.IsReady = true;
     }
@@ -164,6 +170,11 @@ internal sealed class AigisHost : IAsyncDisposable
             await _scraper.DisposeAsync();
         }
 
+        if (_healthChecker is not null)
+        {
+            await _healthChecker.DisposeAsync();
+        }
+
         State.ConfigApplied -= OnConfigApplied;
         _watcher?.Dispose();
         await _public.DisposeAsync();
@@ -174,6 +185,7 @@ internal sealed class AigisHost : IAsyncDisposable
         _invokers.Dispose();
         _admission.Dispose();
         _drain.Dispose();
+        _resilienceMetrics.Dispose();
     }
 
     /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
@@ -221,6 +233,8 @@ internal sealed class AigisHost : IAsyncDisposable
         });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_invokers);
+        builder.Services.AddSingleton(_resilienceMetrics);
+        builder.Services.AddSingleton(_healthEvents);
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
@@ -248,6 +262,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
         builder.Services.AddSingleton<AdminAdmissionEndpoints>();
+        builder.Services.AddSingleton<AdminInstanceEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -258,6 +273,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAdmissionEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
         return app;
     }
 

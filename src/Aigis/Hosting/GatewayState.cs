@@ -19,7 +19,7 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
 {
     private readonly Lock _applyLock = new();
     private readonly Dictionary<string, IReadOnlyList<InstanceConfig>> _deployed = new(StringComparer.Ordinal);
-    private volatile RouteTable _routes = RouteTable.Build(config, null, policies, timeProvider.GetUtcNow());
+    private volatile RouteTable _routes = RouteTable.Build(config, null, policies, timeProvider.GetUtcNow(), time: timeProvider);
     private volatile bool _ready;
 
     /// <summary>Raised after a new config has been applied (outside the lock), so deployers can reconcile to it.</summary>
@@ -42,7 +42,7 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
         RouteTable table;
         lock (_applyLock)
         {
-            table = RouteTable.Build(next, _routes, policies, timeProvider.GetUtcNow(), _deployed);
+            table = RouteTable.Build(next, _routes, policies, timeProvider.GetUtcNow(), _deployed, timeProvider);
             _routes = table;
         }
 
@@ -73,7 +73,7 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
             }
 
             // The config did not change, so neither does the time it was loaded at.
-            var table = RouteTable.Build(_routes.Config, _routes, policies, _routes.LoadedAt, _deployed);
+            var table = RouteTable.Build(_routes.Config, _routes, policies, _routes.LoadedAt, _deployed, timeProvider);
             _routes = table;
             return table;
         }

@@ -51,8 +51,9 @@ internal readonly record struct GatewayError(int StatusCode, string Type, string
     public static GatewayError UpstreamFailed(string service) =>
         new(502, "server_error", "upstream_error", $"The service `{service}` failed while answering.");
 
-    public static GatewayError UpstreamTimedOut(string service, TimeSpan timeout) =>
-        new(504, "server_error", "upstream_timeout", $"The service `{service}` did not answer within {Core.Configuration.DurationParser.Format(timeout)}.");
+    /// <param name="which">The timeout that fired, as the config names it: connect, firstByte, idle or total.</param>
+    public static GatewayError UpstreamTimedOut(string service, string which, TimeSpan timeout) =>
+        new(504, "server_error", "upstream_timeout", $"The service `{service}` did not answer within {Core.Configuration.DurationParser.Format(timeout)} (its {which} timeout).");
 
     public static GatewayError MissingApiKey() =>
         new(401, "authentication_error", "missing_api_key", "You didn't provide an API key. Send it as `Authorization: Bearer KEY` or `x-api-key: KEY`.");

@@ -6,38 +6,57 @@ namespace Aigis.Proxy;
 
 /// <summary>
 /// YARP's default header copying, plus: the response keeps the gateway's <c>x-request-id</c> even when the
-/// upstream sends its own (the client must see one id, the one in our logs), and the time to the upstream's
-/// first body byte (for an LLM stream, its first token) feeds the instance's latency estimate (peak-EWMA reads it)
-/// and ends the prompt's pending prefill there (prefix-aware reads it).
+/// upstream sends its own (the client must see one id, the one in our logs); the attempt rides on the outgoing
+/// request so <see cref="FirstByteTimeoutHandler"/> can bound the wait for headers; and the body goes through
+/// <see cref="GuardedResponseContent"/>, whose first bytes are awaited here, before YARP sends anything to the
+/// client, so that a retryable failure (a 502/503/504, a reset, a stall, a broken stream) can still be retried.
+/// The first body byte feeds the instance's latency estimate (peak-EWMA) and ends the prompt's pending prefill
+/// there (prefix-aware), through <see cref="UpstreamAttempt.OnFirstByte"/>.
 /// </summary>
-internal sealed class GatewayTransformer(TimeProvider time) : HttpTransformer
+internal sealed class GatewayTransformer : HttpTransformer
 {
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        if (httpContext.Features.Get<UpstreamAttempt>() is { } attempt)
+        {
+            proxyRequest.Options.Set(UpstreamAttempt.OptionKey, attempt);
+        }
+    }
+
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        if (proxyResponse is not null && httpContext.Features.Get<UpstreamAttempt>() is { } attempt)
+        var attempt = httpContext.Features.Get<UpstreamAttempt>();
+        if (proxyResponse is not null && attempt is not null)
         {
-            // YARP reads the body from the response after this transform, so the wrapper sees its first bytes.
-            // An answer without a body is timed at its headers.
-            if (proxyResponse.Content.Headers.ContentLength == 0)
+            attempt.StatusCode = (int)proxyResponse.StatusCode;
+            if (attempt.MayRetry && attempt.StatusCode is StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout)
             {
-                Record(attempt);
-            }
-            else
-            {
-                proxyResponse.Content = new FirstByteTimingContent(proxyResponse.Content, () => Record(attempt));
+                // Held back: the forwarder retries elsewhere or falls back, and answers itself if neither works.
+                attempt.Failure = UpstreamFailure.RetryableStatus;
+                return false;
             }
         }
 
+        var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         RequestIdMiddleware.Stamp(httpContext);
-        return result;
-    }
+        if (!result || proxyResponse is null || attempt is null)
+        {
+            return result;
+        }
 
-    private void Record(UpstreamAttempt attempt)
-    {
-        var now = time.GetTimestamp();
-        attempt.FirstByteAt = now;
-        attempt.Instance.Latency.Record(time.GetElapsedTime(attempt.StartedAt, now), now, time);
-        attempt.SettlePrefill();
+        if (proxyResponse.Content.Headers.ContentLength == 0)
+        {
+            // An answer without a body is timed at its headers.
+            attempt.OnFirstByte();
+            return true;
+        }
+
+        var eventStream = string.Equals(proxyResponse.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+        var guarded = new GuardedResponseContent(proxyResponse.Content, attempt, eventStream);
+        proxyResponse.Content = guarded;
+
+        // Nothing is sent to the client until the first bytes are in hand; a failure now is answered by the forwarder.
+        return await guarded.PrimeAsync(cancellationToken);
     }
 }

@@ -3,30 +3,97 @@ using Aigis.Core.Routing;
 namespace Aigis.Proxy;
 
 /// <summary>
-/// The instance a request was sent to and when, so the response side can time the instance; and the prompt's
-/// prefill the instance owes until its first byte comes back (or the attempt ends without one).
+/// The current upstream attempt of one request: the instance it went to and when, its deadlines, what the
+/// transformer, body guard and timeout handler found out about it, and the prompt's prefill the instance owes
+/// until its first byte comes back (or the attempt ends without one). One per request, reset for each retry.
 /// </summary>
-internal sealed class UpstreamAttempt
+internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, TimeSpan total, bool expectDone)
 {
-    private readonly int _promptBlocks;
-    private int _prefillSettled;
+    /// <summary>How the timeout handler finds the attempt from the outgoing request.</summary>
+    public static readonly HttpRequestOptionsKey<UpstreamAttempt> OptionKey = new("aigis.attempt");
 
-    public UpstreamAttempt(UpstreamInstance instance, long startedAt, int promptBlocks)
+    public TimeProvider Time { get; } = time;
+
+    public UpstreamInstance Instance { get; private set; } = null!;
+
+    public long StartedAt { get; private set; }
+
+    /// <summary>When this attempt's first response body byte (or a bodiless answer) arrived; 0 until then.</summary>
+    public long FirstByteAt { get; private set; }
+
+    /// <summary>When the first byte of the answer must have come (a timestamp).</summary>
+    public long FirstByteDeadline { get; private set; }
+
+    /// <summary>When the request's time upstream ends, retries and stream included (a timestamp).</summary>
+    public long TotalDeadline { get; } = totalDeadline;
+
+    public TimeSpan Total { get; } = total;
+
+    public TimeSpan FirstByte { get; private set; }
+
+    public TimeSpan Idle { get; private set; }
+
+    /// <summary>A model stream, which must end with <c>data: [DONE]</c>; ending without it is a cut.</summary>
+    public bool ExpectDone { get; } = expectDone;
+
+    /// <summary>
+    /// Whether a retryable failure before the client saw a byte should be held back for a retry or fallback: the
+    /// forwarder allows it, and the request body can still be sent again (a streamed one only while unread).
+    /// </summary>
+    public bool MayRetry => _mayRetry && (_body?.CanReplay ?? true);
+
+    public int StatusCode { get; set; }
+
+    public UpstreamFailure Failure { get; set; }
+
+    /// <summary>True once bytes of the answer were handed on toward the client: from then on it is never retried.</summary>
+    public bool Delivering { get; set; }
+
+    private bool _mayRetry;
+    private ReplayableBody? _body;
+    private int _promptBlocks;
+    private int _prefillSettled = 1;
+
+    public void Begin(UpstreamInstance instance, ReplayableBody body, int promptBlocks, TimeSpan firstByte, TimeSpan idle, bool mayRetry)
     {
-        Instance = instance;
-        StartedAt = startedAt;
+        _body = body;
         _promptBlocks = promptBlocks;
+        _prefillSettled = 0;
         instance.OnPrefillPending(promptBlocks);
+        Instance = instance;
+        StartedAt = Time.GetTimestamp();
+        FirstByteAt = 0;
+        FirstByte = firstByte;
+        Idle = idle;
+        FirstByteDeadline = Math.Min(StartedAt + Ticks(firstByte), TotalDeadline);
+        _mayRetry = mayRetry;
+        StatusCode = 0;
+        Failure = UpstreamFailure.None;
+        Delivering = false;
     }
 
-    public UpstreamInstance Instance { get; }
+    /// <summary>The first-byte deadline, and which timeout it is (the total one when that comes first).</summary>
+    public UpstreamFailure FirstByteDeadlineKind => StartedAt + Ticks(FirstByte) > TotalDeadline
+        ? UpstreamFailure.TotalTimeout
+        : UpstreamFailure.FirstByteTimeout;
 
-    public long StartedAt { get; }
+    /// <summary>Time left until <paramref name="deadline"/>, never negative.</summary>
+    public TimeSpan Until(long deadline)
+    {
+        var now = Time.GetTimestamp();
+        return deadline <= now ? TimeSpan.Zero : Time.GetElapsedTime(now, deadline);
+    }
 
-    /// <summary>When the first response body byte (or a bodiless answer) arrived; 0 until then.</summary>
-    public long FirstByteAt { get; set; }
+    /// <summary>The first body byte arrived: the instance's latency estimate learns the time to it, and its prefill is done.</summary>
+    public void OnFirstByte()
+    {
+        var now = Time.GetTimestamp();
+        FirstByteAt = now;
+        Instance.Latency.Record(Time.GetElapsedTime(StartedAt, now), now, Time);
+        SettlePrefill();
+    }
 
-    /// <summary>The first byte arrived or the attempt is over; only the first call counts.</summary>
+    /// <summary>The first byte arrived or the attempt is over; only the first call per attempt counts.</summary>
     public void SettlePrefill()
     {
         if (Interlocked.Exchange(ref _prefillSettled, 1) == 0)
@@ -34,4 +101,6 @@ internal sealed class UpstreamAttempt
             Instance.OnPrefillDone(_promptBlocks);
         }
     }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Time.TimestampFrequency);
 }

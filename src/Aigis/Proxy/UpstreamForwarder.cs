@@ -1,6 +1,9 @@
+using System.Buffers;
 using Aigis.Core.Balancing;
+using Aigis.Core.Resilience;
 using Aigis.Core.Routing;
 using Aigis.Pipeline;
+using Aigis.Resilience;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -9,102 +12,386 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Aigis.Proxy;
 
 /// <summary>
-/// Sends a request to one instance of a service with YARP's forwarder and turns YARP's failure values
-/// into the gateway's errors. The request path and body are whatever the caller left on the context.
+/// Sends a request to an instance of a service with YARP's forwarder, retrying where it is safe and falling back
+/// to the service's <c>fallback</c> list, and turns failures into the gateway's errors.
 /// </summary>
+/// <remarks>
+/// An attempt is retried on an instance not tried yet when it failed to connect, answered 502/503/504, was reset,
+/// or timed out, all before any byte reached the client, and only while the service's retry budget allows. When a
+/// service has no instance left, or its attempts are spent on such failures (or admission sheds the request), the
+/// request goes to the next fallback with its <c>model</c> rewritten. Every attempt's outcome feeds the instance's
+/// passive health.
+/// </remarks>
 internal sealed partial class UpstreamForwarder(
-    IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, TimeProvider time, ILogger<UpstreamForwarder> logger,
+    IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, InstanceHealthEvents health,
+    ResilienceMetrics metrics, TimeProvider time, ILogger<UpstreamForwarder> logger,
     Admission.AdmissionGate admission, Hosting.Shutdown.ShutdownDrain drain)
 {
-    // One request config per distinct idle timeout, so forwarding allocates none per request.
+    // One request config per distinct activity timeout, so forwarding allocates none per request.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
 
-    public async Task ForwardAsync(HttpContext context, ServiceRoute route, BalancingRequest request)
+    /// <summary>Forwards to <paramref name="route"/> and its fallbacks. <paramref name="model"/> is the buffered body of a model request; null for <c>/svc/</c>.</summary>
+    public async Task ForwardAsync(HttpContext context, RouteTable routes, ServiceRoute route, BalancingRequest request, ModelRequest? model)
     {
-        var instance = route.Pick(request);
-        if (instance is null)
+        var total = route.Config.Timeouts.Total;
+        var attempt = new UpstreamAttempt(time, time.GetTimestamp() + (long)(total.TotalSeconds * time.TimestampFrequency), total, model?.Stream == true);
+        context.Features.Set(attempt);
+        var body = model is not null ? ReplayableBody.Buffered(model.Body) : ReplayableBody.Streamed(context.Request.Body);
+        var state = new ForwardState(body, route.Config.Fallback.Count > 0);
+        var current = route;
+        var next = 0;
+        while (true)
         {
-            await GatewayErrorWriter.WriteAsync(context, GatewayError.NoInstance(route.Name), PipelineStage.Balance);
-            return;
+            var outcome = await TryServiceAsync(context, current, request, attempt, state);
+            if (outcome is ForwardOutcome.Served or ForwardOutcome.Failed or ForwardOutcome.ClientGone)
+            {
+                return;
+            }
+
+            var fallback = NextFallback(routes, route, ref next);
+            state.HasFallback = next < route.Config.Fallback.Count;
+            if (fallback is null || !body.CanReplay || attempt.Until(attempt.TotalDeadline) <= TimeSpan.Zero)
+            {
+                await GatewayErrorWriter.WriteAsync(context, state.LastError ?? GatewayError.NoInstance(route.Name), state.LastErrorStage);
+                return;
+            }
+
+            if (body.IsBuffered && fallback.Config.Models.Count > 0)
+            {
+                if (ModelFieldRewriter.Rewrite(body.Bytes.Span, fallback.Config.Models[0]) is { } rewritten)
+                {
+                    body.Replace(rewritten);
+                }
+
+                context.Record().Model = fallback.Config.Models[0];
+            }
+
+            var reason = outcome switch
+            {
+                ForwardOutcome.NoInstance => "no_instance",
+                ForwardOutcome.Shed => "shed",
+                _ => "failed",
+            };
+            Log.FellBack(logger, context.TraceIdentifier, current.Name, fallback.Name, reason);
+            metrics.FellBack(current.Name, fallback.Name, reason);
+            context.Record().Service = fallback.Name;
+            current = fallback;
+        }
+    }
+
+    private static ServiceRoute? NextFallback(RouteTable routes, ServiceRoute primary, ref int next)
+    {
+        var names = primary.Config.Fallback;
+        while (next < names.Count)
+        {
+            // A reload may have removed a fallback since this request started; skip it rather than fail.
+            if (routes.ByName.TryGetValue(names[next++], out var fallback))
+            {
+                return fallback;
+            }
         }
 
-        // Admission (Admission/AdmissionGate): a slot at this instance, a wait in its queue, or 503 overloaded (written).
-        var ticket = await admission.EnterAsync(context, route, instance);
-        if (!ticket.IsAdmitted)
+        return null;
+    }
+
+    /// <summary>Attempts on instances of one service until one serves, a failure is final, or retries are spent.</summary>
+    private async Task<ForwardOutcome> TryServiceAsync(HttpContext context, ServiceRoute route, BalancingRequest request, UpstreamAttempt attempt, ForwardState state)
+    {
+        var options = route.Config.Retries;
+        route.RetryBudget.OnRequest();
+        var tried = ArrayPool<UpstreamInstance>.Shared.Rent(options.Attempts);
+        var count = 0;
+        try
         {
-            return;
+            while (true)
+            {
+                var instance = route.Pick(request, tried.AsSpan(0, count));
+                if (instance is null)
+                {
+                    if (count == 0)
+                    {
+                        state.SetError(GatewayError.NoInstance(route.Name), PipelineStage.Balance, keepEarlier: true);
+                        return ForwardOutcome.NoInstance;
+                    }
+
+                    return ForwardOutcome.RetryableFailure;
+                }
+
+                // Admission (Admission/AdmissionGate): a slot at this instance, a wait in its queue, or a refusal.
+                var ticket = await admission.EnterAsync(context, route, instance);
+                if (!ticket.IsAdmitted)
+                {
+                    return await RefusedAsync(context, route, ticket, state);
+                }
+
+                tried[count++] = instance;
+                // Held back only if a retry could happen: attempts, an instance not tried yet, and budget remain.
+                var retryLeft = count < options.Attempts && count < route.Instances.Length && route.RetryBudget.CanRetry();
+                ForwardOutcome verdict;
+                try
+                {
+                    verdict = await SendOnceAsync(context, route, instance, request.PromptBlocks, attempt, state, mayRetry: retryLeft || state.HasFallback);
+                }
+                finally
+                {
+                    admission.Exit(ticket, context, failed: attempt.Failure != UpstreamFailure.None || attempt.StatusCode >= 500);
+                }
+
+                if (verdict != ForwardOutcome.RetryableFailure)
+                {
+                    return verdict;
+                }
+
+                if (count >= options.Attempts || attempt.Until(attempt.TotalDeadline) <= TimeSpan.Zero)
+                {
+                    return ForwardOutcome.RetryableFailure;
+                }
+
+                if (!route.RetryBudget.TryWithdraw())
+                {
+                    metrics.BudgetExhausted(route.Name);
+                    Log.BudgetExhausted(logger, context.TraceIdentifier, route.Name);
+                    return ForwardOutcome.RetryableFailure;
+                }
+
+                metrics.Retried(route.Name);
+            }
+        }
+        finally
+        {
+            ArrayPool<UpstreamInstance>.Shared.Return(tried, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// Admission refused the request at this instance: the client left (nobody to answer), the service's fallbacks
+    /// are tried (the refusal is answered if they fail too), or the refusal is answered now: 503 with Retry-After.
+    /// </summary>
+    private static async Task<ForwardOutcome> RefusedAsync(HttpContext context, ServiceRoute route, Admission.AdmissionTicket ticket, ForwardState state)
+    {
+        if (ticket.Reason == Core.Admission.ShedReason.Cancelled)
+        {
+            return ForwardOutcome.ClientGone;
         }
 
-        var timeouts = route.Config.Timeouts;
-        var requestConfig = _requestConfigs.GetOrAdd(timeouts.Idle, static idle => new ForwarderRequestConfig { ActivityTimeout = idle });
-        var error = ForwarderError.Request;
+        if (state.HasFallback && ticket.Reason != Core.Admission.ShedReason.ShuttingDown)
+        {
+            state.SetError(Admission.AdmissionGate.ErrorFor(route, ticket), PipelineStage.Admission, keepEarlier: false);
+            return ForwardOutcome.Shed;
+        }
+
+        await Admission.AdmissionGate.RefuseAsync(context, route, ticket);
+        return ForwardOutcome.Failed;
+    }
+
+    /// <summary>One attempt. Returns <see cref="ForwardOutcome.RetryableFailure"/> when the client has seen nothing and another try is safe.</summary>
+    private async Task<ForwardOutcome> SendOnceAsync(HttpContext context, ServiceRoute route, UpstreamInstance instance, int promptBlocks, UpstreamAttempt attempt, ForwardState state, bool mayRetry)
+    {
         var record = context.Record();
         record.InstanceId = instance.Id;
         record.Attempts++;
+        if (record.Attempts > 1)
+        {
+            // What a failed attempt left on the response (status, headers) goes; YARP refuses to forward over it.
+            context.Response.Clear();
+            context.Features.Set<IForwarderErrorFeature>(null);
+        }
+
+        var timeouts = route.Config.Timeouts;
+        state.Body.Attach(context);
+        attempt.Begin(instance, state.Body, promptBlocks, timeouts.FirstByte, timeouts.Idle, mayRetry);
+        health.OnAttemptStarted(route, instance);
+        ForwarderError error;
         instance.OnRequestStarted();
-        var attempt = new UpstreamAttempt(instance, time.GetTimestamp(), request.PromptBlocks);
-        context.Features.Set(attempt);
         try
         {
-            error = await forwarder.SendAsync(context, instance.DestinationPrefix, invokers.Get(timeouts.Connect), requestConfig, transformer);
+            error = await forwarder.SendAsync(context, instance.DestinationPrefix, invokers.Get(timeouts.Connect), RequestConfig(timeouts), transformer);
         }
         finally
         {
             attempt.SettlePrefill();
             instance.OnRequestFinished();
-            admission.Exit(ticket, context, failed: error != ForwarderError.None);
         }
 
-        if (error != ForwarderError.None)
-        {
-            await ReportAsync(context, route, instance, error);
-        }
+        return await ConcludeAsync(context, route, instance, attempt, state, error);
     }
 
-    private Task ReportAsync(HttpContext context, ServiceRoute route, UpstreamInstance instance, ForwarderError error)
+    private async Task<ForwardOutcome> ConcludeAsync(HttpContext context, ServiceRoute route, UpstreamInstance instance, UpstreamAttempt attempt, ForwardState state, ForwarderError error)
     {
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        if (context.RequestAborted.IsCancellationRequested)
+
+        // YARP aborts the client's connection itself when an upstream body breaks; that is not the client leaving.
+        if (context.RequestAborted.IsCancellationRequested && attempt.Failure == UpstreamFailure.None && error != ForwarderError.ResponseBodyDestination)
         {
-            // The client left; there is nobody to answer.
+            // The client left; there is nobody to answer, and the instance is not to blame.
+            InstanceHealthEvents.Release(instance);
             Log.ClientAborted(logger, context.TraceIdentifier, route.Name, instance.Id);
-            return Task.CompletedTask;
+            return ForwardOutcome.ClientGone;
         }
 
-        Log.ForwardFailed(logger, context.TraceIdentifier, route.Name, instance.Id, error, exception?.Message ?? "");
-        if (context.Response.HasStarted)
+        if (drain.IsCut && (error != ForwarderError.None || attempt.Failure != UpstreamFailure.None))
         {
-            // YARP has aborted the client connection, so a cut stream is never mistaken for a finished one.
-            return Task.CompletedTask;
+            // Cut by the shutdown drain (Hosting/Shutdown): not the instance's fault, and never retried.
+            InstanceHealthEvents.Release(instance);
+            if (attempt.Delivering || context.Response.HasStarted)
+            {
+                // An event stream ended with the shutting_down error event; anything else was aborted by YARP.
+                context.Record().ErrorCode = "shutting_down";
+                return ForwardOutcome.Failed;
+            }
+
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.ShuttingDown(), PipelineStage.Forward);
+            return ForwardOutcome.Failed;
         }
 
-        var gatewayError = error switch
+        var (result, gatewayError) = Classify(context, route, attempt, error, exception);
+        if (result is { } outcome)
         {
-            // Cut by the shutdown drain before the upstream answered.
-            _ when drain.IsCut => GatewayError.ShuttingDown(),
-            ForwarderError.RequestTimedOut => GatewayError.UpstreamTimedOut(route.Name, route.Config.Timeouts.Idle),
-            ForwarderError.RequestBodyClient when exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                GatewayError.BodyTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
-            ForwarderError.RequestBodyClient when exception is BadHttpRequestException or ConnectionResetException => GatewayError.BodyUnreadable(),
-            ForwarderError.Request or ForwarderError.RequestCanceled when IsConnectFailure(exception) => GatewayError.UpstreamUnreachable(route.Name),
-            _ => GatewayError.UpstreamFailed(route.Name),
-        };
-        return GatewayErrorWriter.WriteAsync(context, gatewayError, PipelineStage.Forward);
+            health.Record(route, instance, outcome);
+        }
+        else
+        {
+            InstanceHealthEvents.Release(instance);
+        }
+
+        if (gatewayError is null)
+        {
+            return ForwardOutcome.Served;
+        }
+
+        Log.AttemptFailed(logger, context.TraceIdentifier, route.Name, instance.Id, attempt.Failure == UpstreamFailure.None ? error.ToString() : attempt.Failure.ToString(), exception?.Message ?? "");
+        if (attempt.Failure is UpstreamFailure.FirstByteTimeout or UpstreamFailure.TotalTimeout or UpstreamFailure.IdleTimeout)
+        {
+            metrics.TimedOut(route.Name, TimeoutName(attempt.Failure));
+        }
+        else if (gatewayError.Value.Code == "upstream_timeout")
+        {
+            metrics.TimedOut(route.Name, error == ForwarderError.RequestTimedOut ? "idle" : "connect");
+        }
+
+        if (attempt.Delivering || context.Response.HasStarted)
+        {
+            // The answer had begun: an event stream ended with an error event, anything else was aborted by YARP.
+            if (attempt.Failure != UpstreamFailure.None)
+            {
+                metrics.StreamBroke(route.Name, StreamErrorEvents.Kind(attempt.Failure));
+            }
+
+            MarkFailed(context, gatewayError.Value);
+            return ForwardOutcome.Failed;
+        }
+
+        var retryable = result is not null && result != AttemptResult.Success && state.Body.CanReplay && error is not
+            (ForwarderError.RequestBodyClient or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.ResponseBodyCanceled);
+        if (retryable && attempt.MayRetry)
+        {
+            state.SetError(gatewayError.Value, PipelineStage.Forward, keepEarlier: false);
+            return ForwardOutcome.RetryableFailure;
+        }
+
+        await GatewayErrorWriter.WriteAsync(context, gatewayError.Value, PipelineStage.Forward);
+        return ForwardOutcome.Failed;
+
+        static void MarkFailed(HttpContext context, GatewayError error)
+        {
+            var record = context.Record();
+            record.ErrorCode = error.Code;
+            record.RefusedBy = PipelineStage.Forward;
+        }
     }
+
+    /// <summary>What the attempt says about the instance (null: nothing, the client was at fault) and the error for the client (null: served).</summary>
+    private static (AttemptResult? Result, GatewayError? Error) Classify(HttpContext context, ServiceRoute route, UpstreamAttempt attempt, ForwarderError error, Exception? exception)
+    {
+        var timeouts = route.Config.Timeouts;
+        switch (attempt.Failure)
+        {
+            case UpstreamFailure.RetryableStatus:
+                return (AttemptResult.ServerError, GatewayError.UpstreamFailed(route.Name) with { StatusCode = attempt.StatusCode });
+            case UpstreamFailure.FirstByteTimeout:
+                return (AttemptResult.Timeout, GatewayError.UpstreamTimedOut(route.Name, "firstByte", timeouts.FirstByte));
+            case UpstreamFailure.TotalTimeout:
+                return (AttemptResult.Timeout, GatewayError.UpstreamTimedOut(route.Name, "total", timeouts.Total));
+            case UpstreamFailure.IdleTimeout:
+                return (AttemptResult.Timeout, GatewayError.UpstreamTimedOut(route.Name, "idle", timeouts.Idle));
+            case UpstreamFailure.Cut or UpstreamFailure.Malformed:
+                return (AttemptResult.Broken, GatewayError.UpstreamFailed(route.Name));
+        }
+
+        return error switch
+        {
+            ForwarderError.None => (attempt.StatusCode >= 500 ? AttemptResult.ServerError : AttemptResult.Success, null),
+            ForwarderError.RequestBodyClient when exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (null, GatewayError.BodyTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)),
+            ForwarderError.RequestBodyClient or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.ResponseBodyCanceled =>
+                (null, GatewayError.BodyUnreadable()),
+            ForwarderError.RequestTimedOut => (AttemptResult.Timeout, GatewayError.UpstreamTimedOut(route.Name, "idle", timeouts.Idle)),
+            _ when IsConnectTimeout(exception) => (AttemptResult.ConnectFailure, GatewayError.UpstreamTimedOut(route.Name, "connect", timeouts.Connect)),
+            ForwarderError.Request or ForwarderError.RequestCanceled when IsConnectFailure(exception) => (AttemptResult.ConnectFailure, GatewayError.UpstreamUnreachable(route.Name)),
+            _ => (AttemptResult.Broken, GatewayError.UpstreamFailed(route.Name)),
+        };
+    }
+
+    private static string TimeoutName(UpstreamFailure failure) => failure switch
+    {
+        UpstreamFailure.FirstByteTimeout => "first_byte",
+        UpstreamFailure.TotalTimeout => "total",
+        _ => "idle",
+    };
+
+    private ForwarderRequestConfig RequestConfig(Core.Configuration.TimeoutsConfig timeouts)
+    {
+        // YARP's activity timeout is only a backstop here: the first-byte handler and the body guard fire first,
+        // and must, since YARP aborts the client's connection when its own timer cuts a body.
+        var backstop = (timeouts.FirstByte > timeouts.Idle ? timeouts.FirstByte : timeouts.Idle) + TimeSpan.FromSeconds(5);
+        return _requestConfigs.GetOrAdd(backstop, static timeout => new ForwarderRequestConfig { ActivityTimeout = timeout });
+    }
+
+    private static bool IsConnectTimeout(Exception? exception) =>
+        exception is OperationCanceledException { InnerException: TimeoutException } || exception?.InnerException is OperationCanceledException { InnerException: TimeoutException };
 
     private static bool IsConnectFailure(Exception? exception) => exception switch
     {
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
-        OperationCanceledException { InnerException: TimeoutException } => true,
         _ => exception?.InnerException is System.Net.Sockets.SocketException,
     };
+
+    /// <summary>What one request carries from attempt to attempt and service to service.</summary>
+    private sealed class ForwardState(ReplayableBody body, bool hasFallback)
+    {
+        public ReplayableBody Body { get; } = body;
+
+        public bool HasFallback { get; set; } = hasFallback;
+
+        public GatewayError? LastError { get; private set; }
+
+        public string LastErrorStage { get; private set; } = PipelineStage.Forward;
+
+        /// <summary>Remembers the error to answer with if nothing succeeds; "no instance" never hides a real failure seen earlier.</summary>
+        public void SetError(GatewayError error, string stage, bool keepEarlier)
+        {
+            if (keepEarlier && LastError is not null)
+            {
+                return;
+            }
+
+            LastError = error;
+            LastErrorStage = stage;
+        }
+    }
 
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Warning, "Request {RequestId} to service {Service} instance {InstanceId} failed: {Error} {Detail}")]
-        public static partial void ForwardFailed(ILogger logger, string requestId, string service, string instanceId, ForwarderError error, string detail);
+        public static partial void AttemptFailed(ILogger logger, string requestId, string service, string instanceId, string error, string detail);
 
         [LoggerMessage(2, LogLevel.Debug, "Request {RequestId} to service {Service} instance {InstanceId}: the client went away")]
         public static partial void ClientAborted(ILogger logger, string requestId, string service, string instanceId);
+
+        [LoggerMessage(3, LogLevel.Warning, "Request {RequestId} passed from service {Service} to its fallback {Fallback}: {Reason}")]
+        public static partial void FellBack(ILogger logger, string requestId, string service, string fallback, string reason);
+
+        [LoggerMessage(4, LogLevel.Warning, "Request {RequestId} to service {Service} not retried: the service's retry budget is spent")]
+        public static partial void BudgetExhausted(ILogger logger, string requestId, string service);
     }
 }

@@ -8,7 +8,6 @@ namespace Aigis.Proxy;
 /// HTTP clients to upstreams, one per distinct connect timeout. Connection pools are shared across services
 /// and survive config reloads; a reload that changes a timeout gets a new client while in-flight requests
 /// finish on the old one, which is kept (the set of distinct timeouts is small and bounded by the config).
-/// Every client cuts its exchanges when the shutdown drain is cut (<see cref="Hosting.Shutdown.DrainCutHandler"/>).
 /// </summary>
 internal sealed class UpstreamInvokers(Hosting.Shutdown.ShutdownDrain drain) : IDisposable
 {
@@ -25,8 +24,9 @@ internal sealed class UpstreamInvokers(Hosting.Shutdown.ShutdownDrain drain) : I
     }
 
     // The settings YARP recommends for a forwarding client: no proxy, no redirects, no decompression,
-    // no cookies, and no automatic trace headers (telemetry decides those).
-    private HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new Hosting.Shutdown.DrainCutHandler(drain) { InnerHandler = new SocketsHttpHandler
+    // no cookies, and no automatic trace headers (telemetry decides those); the wait for headers is bounded per attempt.
+    // Outermost, the shutdown drain's cut (Hosting/Shutdown/DrainCutHandler).
+    private HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new Hosting.Shutdown.DrainCutHandler(drain) { InnerHandler = new FirstByteTimeoutHandler(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -36,5 +36,5 @@ internal sealed class UpstreamInvokers(Hosting.Shutdown.ShutdownDrain drain) : I
         ConnectTimeout = connectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-    } }, disposeHandler: true);
+    }) }, disposeHandler: true);
 }

@@ -57,6 +57,25 @@ internal sealed record AuditEntry(
 
 internal sealed record AuditList(string Object, IReadOnlyList<AuditEntry> Data);
 
+/// <summary>One instance's health in <c>GET /admin/v1/instances</c>.</summary>
+/// <param name="Healthy">Whether the request path may pick it now (all of the below allow it).</param>
+/// <param name="ActiveHealthy">The verdict of its active health checks (true when the service has none).</param>
+/// <param name="Breaker">closed, open or half_open.</param>
+internal sealed record InstanceView(
+    string Service,
+    string Id,
+    string Url,
+    bool Healthy,
+    bool ActiveHealthy,
+    bool Ejected,
+    DateTimeOffset? EjectedUntil,
+    int EjectionCount,
+    string Breaker,
+    DateTimeOffset? BreakerOpenUntil,
+    int InFlight);
+
+internal sealed record InstanceList(string Object, IReadOnlyList<InstanceView> Data);
+
 /// <summary>
 /// The admin API's payloads, in snake_case like the public API's, serialized without reflection. The CLI reads
 /// answers with the same types; fields it does not know (from a newer aigis) are ignored there.
@@ -68,4 +87,5 @@ internal sealed record AuditList(string Object, IReadOnlyList<AuditEntry> Data);
 [JsonSerializable(typeof(CreatedKeyView))]
 [JsonSerializable(typeof(KeyList))]
 [JsonSerializable(typeof(AuditList))]
+[JsonSerializable(typeof(InstanceList))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

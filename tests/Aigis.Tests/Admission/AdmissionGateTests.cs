@@ -35,7 +35,7 @@ public sealed class AdmissionGateTests
     };
 
     [Fact]
-    public async Task A_high_priority_caller_evicts_a_queued_low_priority_one_which_gets_503_overloaded_refused_by_admission()
+    public async Task A_high_priority_caller_evicts_a_queued_low_priority_one_whose_refusal_is_503_overloaded_by_admission()
     {
         var time = new FakeTimeProvider();
         var state = new GatewayState(s_config, time, new LoadBalancingPolicyFactory());
@@ -52,6 +52,11 @@ public sealed class AdmissionGateTests
 
         var refused = await lowTicket.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(refused.IsAdmitted);
+        Assert.Equal(ShedReason.Evicted, refused.Reason);
+        Assert.True(refused.RetryAfter >= TimeSpan.FromSeconds(1));
+
+        // The forwarder answers the refusal (or tries a fallback first).
+        await AdmissionGate.RefuseAsync(low, route, refused);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, low.Response.StatusCode);
         Assert.Equal(PipelineStage.Admission, low.Record().RefusedBy);
         Assert.Equal("overloaded", low.Record().ErrorCode);

@@ -65,7 +65,7 @@ public sealed class ErrorTests
     }
 
     [Fact]
-    public async Task Silent_upstream_is_504_after_the_idle_timeout()
+    public async Task Silent_upstream_is_504_after_the_first_byte_timeout()
     {
         var release = new TaskCompletionSource();
         await using var silent = await TestUpstream.StartAsync("silent", async (context, _) => await release.Task.WaitAsync(context.RequestAborted));
@@ -73,7 +73,8 @@ public sealed class ErrorTests
               - name: chat
                 kind: llm
                 models: [m]
-                timeouts: {"{"}idle: 300ms{"}"}
+                timeouts: {"{"}firstByte: 300ms{"}"}
+                retries: {"{"}attempts: 1{"}"}
                 instances: ["{silent.Url}"]
             """);
 
@@ -84,6 +85,7 @@ public sealed class ErrorTests
         var (code, message) = await Json.ErrorAsync(response);
         Assert.Equal("upstream_timeout", code);
         Assert.Contains("300ms", message, StringComparison.Ordinal);
+        Assert.Contains("firstByte", message, StringComparison.Ordinal);
     }
 
     [Fact]

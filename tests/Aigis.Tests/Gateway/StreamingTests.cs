@@ -62,7 +62,9 @@ public sealed class StreamingTests
         Assert.Equal("data: {\"n\":1}", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
         clientHasFirstChunk.SetResult();
 
-        // Reading on must fail: a truncated chunked body, never an orderly end of stream.
-        await Assert.ThrowsAnyAsync<IOException>(() => reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        // Never a clean finish: an error event in OpenAI's streaming shape ends the response, and no [DONE].
+        var rest = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains("\"code\":\"upstream_stream_error\"", rest, StringComparison.Ordinal);
+        Assert.DoesNotContain("[DONE]", rest, StringComparison.Ordinal);
     }
 }

@@ -119,7 +119,7 @@ internal static class ProcessSectionBinder
             ? "{" + key.Value + "}"
             : null;
 
-    private static string? HealthPath(YamlNode node, string path, ConfigReadContext context)
+    internal static string? HealthPath(YamlNode node, string path, ConfigReadContext context)
     {
         if (context.Scalar(node, path) is not { } text)
         {

@@ -6,7 +6,8 @@ namespace Aigis.Core.Configuration.Yaml;
 /// <summary>Binds the <c>services</c> list and checks what spans services: unique names, models owned once.</summary>
 internal static class ServicesSectionBinder
 {
-    public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process", "admission"];
+    public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process",
+        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -20,21 +21,25 @@ internal static class ServicesSectionBinder
         var services = new List<ServiceConfig>();
         var namesSeen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         var modelOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fallbacks = new Dictionary<string, List<(string, YamlNode)>>(StringComparer.Ordinal);
         for (var index = 0; index < sequence.Children.Count; index++)
         {
             var item = sequence.Children[index];
-            if (BindService(item, $"services[{index}]", context, namesSeen, modelOwners) is { } service)
+            if (BindService(item, $"services[{index}]", context, namesSeen, modelOwners, fallbacks) is { } service)
             {
                 services.Add(service);
             }
         }
+
+        ResilienceSectionBinder.CheckFallbacks(services, fallbacks, context);
 
         return services;
     }
 
     private static ServiceConfig? BindService(
         YamlNode node, string path, ConfigReadContext context,
-        Dictionary<string, YamlNode> namesSeen, Dictionary<string, string> modelOwners)
+        Dictionary<string, YamlNode> namesSeen, Dictionary<string, string> modelOwners,
+        Dictionary<string, List<(string, YamlNode)>> fallbacks)
     {
         if (context.Mapping(node, path) is not { } map)
         {
@@ -55,6 +60,8 @@ internal static class ServicesSectionBinder
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
         ProcessConfig? process = null;
+        var resilience = new ServiceConfig { Name = "" };
+        List<(string Name, YamlNode Node)> fallback = [];
 
         // The name first, so that every later message can say which service it is about.
         var hasName = false;
@@ -119,6 +126,21 @@ internal static class ServicesSectionBinder
                 case "admission":
                     admission = AdmissionSectionBinder.Bind(value, $"{path}.admission", context);
                     break;
+                case "health":
+                    resilience = resilience with { Health = ResilienceSectionBinder.BindHealth(value, $"{path}.health", context) };
+                    break;
+                case "outlierDetection":
+                    resilience = resilience with { OutlierDetection = ResilienceSectionBinder.BindOutlier(value, $"{path}.outlierDetection", context) };
+                    break;
+                case "circuitBreaker":
+                    resilience = resilience with { CircuitBreaker = ResilienceSectionBinder.BindBreaker(value, $"{path}.circuitBreaker", context) };
+                    break;
+                case "retries":
+                    resilience = resilience with { Retries = ResilienceSectionBinder.BindRetries(value, $"{path}.retries", context) };
+                    break;
+                case "fallback":
+                    fallback = ResilienceSectionBinder.BindFallback(value, $"{path}.fallback", context);
+                    break;
             }
         }
 
@@ -156,7 +178,12 @@ internal static class ServicesSectionBinder
             }
         }
 
-        return name is null ? null : new ServiceConfig
+        if (name is not null && fallback.Count > 0)
+        {
+            fallbacks[name] = fallback;
+        }
+
+        return name is null ? null : resilience with
         {
             Name = name,
             Kind = kind,
@@ -168,6 +195,7 @@ internal static class ServicesSectionBinder
             Timeouts = timeouts,
             Balancing = balancing,
             Admission = admission,
+            Fallback = fallback.Select(f => f.Name).ToArray(),
         };
     }
 
@@ -289,13 +317,20 @@ internal static class ServicesSectionBinder
             return timeouts;
         }
 
-        foreach (var (key, value) in context.Entries(map, $"{path}.timeouts", ["connect", "idle"]))
+        foreach (var (key, value) in context.Entries(map, $"{path}.timeouts", ["connect", "firstByte", "idle", "total"]))
         {
             timeouts = key switch
             {
                 "connect" => timeouts with { Connect = context.Duration(value, $"{path}.timeouts.connect", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5)) ?? timeouts.Connect },
+                "firstByte" => timeouts with { FirstByte = context.Duration(value, $"{path}.timeouts.firstByte", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24)) ?? timeouts.FirstByte },
+                "total" => timeouts with { Total = context.Duration(value, $"{path}.timeouts.total", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24)) ?? timeouts.Total },
                 _ => timeouts with { Idle = context.Duration(value, $"{path}.timeouts.idle", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24)) ?? timeouts.Idle },
             };
+        }
+
+        if (timeouts.Total < timeouts.FirstByte || timeouts.Total < timeouts.Connect)
+        {
+            context.Error(node, $"{path}.timeouts: total ({DurationParser.Format(timeouts.Total)}) is shorter than connect or firstByte; it bounds the whole request, so it must be the longest");
         }
 
         return timeouts;

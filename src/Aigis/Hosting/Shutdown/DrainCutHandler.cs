@@ -3,8 +3,7 @@ namespace Aigis.Hosting.Shutdown;
 /// <summary>
 /// Sits in every upstream client and ends its exchange when the drain is cut. Before the upstream's headers the
 /// call is cancelled (the forwarder then answers 503 <c>shutting_down</c>); after them, the body is wrapped so that
-/// at the cut a server-sent event stream ends with an OpenAI-shaped error event and no <c>[DONE]</c>, and any other
-/// body fails mid-way, so the client connection is aborted rather than ended as if the body were whole.
+/// its reads fail at the cut (<see cref="DrainCutStream"/>), which the response guard turns into an error event.
 /// </summary>
 internal sealed class DrainCutHandler(ShutdownDrain drain) : DelegatingHandler
 {
@@ -22,24 +21,21 @@ internal sealed class DrainCutHandler(ShutdownDrain drain) : DelegatingHandler
             response = await base.SendAsync(request, linked.Token);
         }
 
-        var isEventStream = string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-        response.Content = new DrainCutContent(response.Content, drain, isEventStream);
+        response.Content = new DrainCutContent(response.Content, drain);
         return response;
     }
 }
 
-/// <summary>An upstream body that ends on the drain's cut: with an error event for a stream, with a failure otherwise.</summary>
+/// <summary>An upstream body whose reads fail at the drain's cut.</summary>
 internal sealed class DrainCutContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly ShutdownDrain _drain;
-    private readonly bool _isEventStream;
 
-    public DrainCutContent(HttpContent inner, ShutdownDrain drain, bool isEventStream)
+    public DrainCutContent(HttpContent inner, ShutdownDrain drain)
     {
         _inner = inner;
         _drain = drain;
-        _isEventStream = isEventStream;
         foreach (var (name, values) in inner.Headers)
         {
             Headers.TryAddWithoutValidation(name, values);
@@ -47,7 +43,7 @@ internal sealed class DrainCutContent : HttpContent
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new DrainCutStream(await _inner.ReadAsStreamAsync(cancellationToken), _drain, _isEventStream);
+        new DrainCutStream(await _inner.ReadAsStreamAsync(cancellationToken), _drain);
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 

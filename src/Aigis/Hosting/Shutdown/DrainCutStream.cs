@@ -1,23 +1,15 @@
 namespace Aigis.Hosting.Shutdown;
 
 /// <summary>
-/// Reads an upstream body until the drain's cut. Then a server-sent event stream yields one OpenAI-shaped error
-/// event (after a blank line if the upstream stopped mid-event, so the error is an event of its own) and ends; any
-/// other body throws, so the forwarder aborts the client connection instead of ending a truncated body cleanly.
+/// Reads an upstream body until the drain's cut, then fails the read with <see cref="ShutdownCutException"/>. The
+/// response guard (<see cref="Proxy.GuardedResponseContent"/>) ends an event stream with a <c>shutting_down</c> error
+/// event and no <c>[DONE]</c>, and lets any other body fail so the client connection is aborted rather than ended as
+/// if the body were whole.
 /// </summary>
-internal sealed class DrainCutStream(Stream inner, ShutdownDrain drain, bool isEventStream) : Stream
+internal sealed class DrainCutStream(Stream inner, ShutdownDrain drain) : Stream
 {
-    /// <summary>OpenAI's streaming error shape: a <c>data:</c> event holding <c>{"error":{...}}</c>.</summary>
-    public static ReadOnlySpan<byte> ErrorEvent =>
-        "data: {\"error\":{\"message\":\"The gateway is shutting down and cut this answer before it finished; retry the request.\",\"type\":\"server_error\",\"param\":null,\"code\":\"shutting_down\"}}\n\n"u8;
-
     private CancellationTokenSource? _linked;
     private CancellationToken _linkedFor;
-    private byte[]? _pending;
-    private int _pendingOffset;
-    private bool _ended;
-    private byte _last;
-    private byte _beforeLast;
 
     public override bool CanRead => true;
 
@@ -31,17 +23,12 @@ internal sealed class DrainCutStream(Stream inner, ShutdownDrain drain, bool isE
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_pending is not null)
+        if (drain.IsCut)
         {
-            return TakePending(buffer.Span);
+            throw new ShutdownCutException();
         }
 
-        if (_ended)
-        {
-            return 0;
-        }
-
-        // One linked source per stream, not per read: the forwarder reads with the same token throughout.
+        // One linked source per stream, not per read: the guard reads with the same token until a deadline changes it.
         if (_linked is null || _linkedFor != cancellationToken)
         {
             _linked?.Dispose();
@@ -49,26 +36,14 @@ internal sealed class DrainCutStream(Stream inner, ShutdownDrain drain, bool isE
             _linkedFor = cancellationToken;
         }
 
-        int read;
         try
         {
-            read = await inner.ReadAsync(buffer, _linked.Token);
+            return await inner.ReadAsync(buffer, _linked.Token);
         }
         catch (OperationCanceledException) when (drain.IsCut && !cancellationToken.IsCancellationRequested)
         {
-            return OnCut(buffer.Span);
+            throw new ShutdownCutException();
         }
-
-        if (read >= 2)
-        {
-            (_beforeLast, _last) = (buffer.Span[read - 2], buffer.Span[read - 1]);
-        }
-        else if (read == 1)
-        {
-            (_beforeLast, _last) = (_last, buffer.Span[0]);
-        }
-
-        return read;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -96,31 +71,7 @@ internal sealed class DrainCutStream(Stream inner, ShutdownDrain drain, bool isE
 
         base.Dispose(disposing);
     }
-
-    private int OnCut(Span<byte> buffer)
-    {
-        if (!isEventStream)
-        {
-            throw new IOException("The gateway is shutting down; the answer was cut before it finished.");
-        }
-
-        _ended = true;
-        var atEventBoundary = (_last == '\n' && _beforeLast == '\n') || (_last == 0 && _beforeLast == 0);
-        _pending = atEventBoundary ? ErrorEvent.ToArray() : [.. "\n\n"u8, .. ErrorEvent];
-        _pendingOffset = 0;
-        return TakePending(buffer);
-    }
-
-    private int TakePending(Span<byte> buffer)
-    {
-        var count = Math.Min(buffer.Length, _pending!.Length - _pendingOffset);
-        _pending.AsSpan(_pendingOffset, count).CopyTo(buffer);
-        _pendingOffset += count;
-        if (_pendingOffset == _pending.Length)
-        {
-            _pending = null;
-        }
-
-        return count;
-    }
 }
+
+/// <summary>An upstream read ended by the shutdown drain's cut, not by the upstream.</summary>
+internal sealed class ShutdownCutException() : IOException("The gateway is shutting down; the answer was cut before it finished.");

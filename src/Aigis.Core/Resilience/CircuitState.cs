@@ -1,0 +1,8 @@
+namespace Aigis.Core.Resilience;
+
+public enum CircuitState
+{
+    Closed,
+    Open,
+    HalfOpen,
+}

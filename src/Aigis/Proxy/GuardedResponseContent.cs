@@ -1,0 +1,374 @@
+using System.Buffers;
+using System.Net;
+using System.Text.Json;
+
+namespace Aigis.Proxy;
+
+/// <summary>
+/// Wraps an upstream's response body between it and YARP's copy to the client. It notes the first byte (the
+/// instance's latency estimate learns from it), bounds the wait for it by the first-byte timeout and every later
+/// wait by the idle timeout, and, for event streams, hands on only whole lines and checks that a model stream's
+/// events are JSON and that it ends with <c>data: [DONE]</c>.
+/// </summary>
+/// <remarks>
+/// A failure before anything was handed on is reported by <see cref="PrimeAsync"/>, which the transformer calls
+/// before YARP sends the response headers, so the attempt can still be retried. A failure after that ends an event
+/// stream with an error event and a clean end of the response (YARP would abort the connection if the read threw,
+/// and the client could not tell why); a plain body is cut by rethrowing, which YARP turns into an aborted response.
+/// </remarks>
+internal sealed class GuardedResponseContent : HttpContent
+{
+    private const int InitialBuffer = 16 * 1024;
+    private const int MaxEventBytes = 1024 * 1024;
+    private static ReadOnlySpan<byte> DataPrefix => "data:"u8;
+    private static ReadOnlySpan<byte> Done => "[DONE]"u8;
+
+    private readonly HttpContent _inner;
+    private readonly UpstreamAttempt _attempt;
+    private readonly bool _events;
+    private Stream? _source;
+    private byte[] _buffer;
+    private int _readyStart;
+    private int _readyEnd;
+    private int _dataEnd;
+    private bool _sawFirstByte;
+    private bool _eventOpen;
+    private bool _sawDone;
+    private bool _ended;
+    private bool _tailQueued;
+    private ReadOnlyMemory<byte> _tail;
+    private CancellationTokenSource? _timer;
+    private CancellationTokenRegistration _link;
+    private CancellationToken _linkedTo;
+
+    public GuardedResponseContent(HttpContent inner, UpstreamAttempt attempt, bool eventStream)
+    {
+        _inner = inner;
+        _attempt = attempt;
+        _events = eventStream;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
+
+        // The forwarder still reads content headers (the media type decides how a stream is flushed).
+        foreach (var (name, values) in _inner.Headers)
+        {
+            Headers.TryAddWithoutValidation(name, values);
+        }
+    }
+
+    /// <summary>
+    /// Reads until the first bytes can be handed on, the body ends, or the attempt fails (then false, with
+    /// <see cref="UpstreamAttempt.Failure"/> set). Nothing has reached the client when it returns.
+    /// </summary>
+    public async ValueTask<bool> PrimeAsync(CancellationToken cancellationToken)
+    {
+        while (_readyEnd == _readyStart && !_ended && _attempt.Failure == UpstreamFailure.None)
+        {
+            await FillAsync(cancellationToken);
+        }
+
+        return _attempt.Failure == UpstreamFailure.None;
+    }
+
+    protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) => Task.FromResult<Stream>(new GuardedStream(this));
+
+    protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => new GuardedStream(this).CopyToAsync(stream);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _link.Dispose();
+            _timer?.Dispose();
+            _source?.Dispose();
+            _inner.Dispose();
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = [];
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_readyEnd > _readyStart)
+            {
+                var count = Math.Min(destination.Length, _readyEnd - _readyStart);
+                _buffer.AsMemory(_readyStart, count).CopyTo(destination);
+                _readyStart += count;
+                _attempt.Delivering = true;
+                return count;
+            }
+
+            if (!_tail.IsEmpty)
+            {
+                var count = Math.Min(destination.Length, _tail.Length);
+                _tail[..count].CopyTo(destination);
+                _tail = _tail[count..];
+                return count;
+            }
+
+            if (_attempt.Failure != UpstreamFailure.None)
+            {
+                if (!_events)
+                {
+                    // A plain body cannot carry an error event: YARP aborts the response, so it is never taken as whole.
+                    throw new IOException($"The upstream answer broke: {_attempt.Failure}.");
+                }
+
+                if (_tailQueued)
+                {
+                    return 0;
+                }
+
+                _tail = StreamErrorEvents.For(_attempt.Failure, _eventOpen);
+                _tailQueued = true;
+                continue;
+            }
+
+            if (_ended)
+            {
+                return 0;
+            }
+
+            await FillAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>One read from the upstream into the buffer, under the deadline that applies now.</summary>
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        Compact();
+        if (_dataEnd == _buffer.Length && !Grow())
+        {
+            _attempt.Failure = UpstreamFailure.Malformed;
+            return;
+        }
+
+        var (timeout, kind) = NextWait();
+        if (timeout <= TimeSpan.Zero)
+        {
+            _attempt.Failure = kind;
+            return;
+        }
+
+        var timer = Timer(cancellationToken);
+        timer.CancelAfter(timeout);
+        int read;
+        try
+        {
+            _source ??= await _inner.ReadAsStreamAsync(timer.Token);
+            read = await _source.ReadAsync(_buffer.AsMemory(_dataEnd), timer.Token);
+            timer.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timer.IsCancellationRequested)
+        {
+            _attempt.Failure = kind;
+            return;
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // The boundary with the upstream connection: a reset or a cut chunk becomes a failure value (or the drain's cut).
+            _attempt.Failure = exception is Hosting.Shutdown.ShutdownCutException ? UpstreamFailure.ShuttingDown : UpstreamFailure.Cut;
+            return;
+        }
+
+        if (read == 0)
+        {
+            OnEnd();
+            return;
+        }
+
+        if (!_sawFirstByte)
+        {
+            _sawFirstByte = true;
+            _attempt.OnFirstByte();
+        }
+
+        var start = _dataEnd;
+        _dataEnd += read;
+        if (!_events)
+        {
+            _readyEnd = _dataEnd;
+            return;
+        }
+
+        ScanLines(start);
+    }
+
+    /// <summary>Marks every whole line from the new bytes as ready, checking a model stream's data lines.</summary>
+    private void ScanLines(int from)
+    {
+        var lineStart = _readyEnd;
+        for (var i = from; i < _dataEnd; i++)
+        {
+            if (_buffer[i] != (byte)'\n')
+            {
+                continue;
+            }
+
+            var line = _buffer.AsSpan(lineStart, i - lineStart);
+            if (line.Length > 0 && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
+
+            if (_attempt.ExpectDone && !IsWellFormed(line))
+            {
+                _attempt.Failure = UpstreamFailure.Malformed;
+                _dataEnd = lineStart;
+                return;
+            }
+
+            _eventOpen = line.Length > 0;
+            lineStart = i + 1;
+            _readyEnd = lineStart;
+        }
+    }
+
+    /// <summary>A data line of an OpenAI stream carries a JSON value or <c>[DONE]</c>; other SSE fields pass as they are.</summary>
+    private bool IsWellFormed(ReadOnlySpan<byte> line)
+    {
+        if (!line.StartsWith(DataPrefix))
+        {
+            return true;
+        }
+
+        var data = line[DataPrefix.Length..].TrimStart((byte)' ');
+        if (data.SequenceEqual(Done))
+        {
+            _sawDone = true;
+            return true;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(data);
+            if (!reader.Read())
+            {
+                return true;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            // The boundary with the upstream's bytes: invalid JSON is the verdict, not an error.
+            return false;
+        }
+    }
+
+    private void OnEnd()
+    {
+        _ended = true;
+        if (!_events)
+        {
+            return;
+        }
+
+        // A partial last line, or a model stream without [DONE], is a cut: the upstream stopped mid-answer.
+        if (_dataEnd > _readyEnd || (_attempt.ExpectDone && !_sawDone))
+        {
+            _dataEnd = _readyEnd;
+            _attempt.Failure = UpstreamFailure.Cut;
+        }
+    }
+
+    private (TimeSpan Timeout, UpstreamFailure Kind) NextWait()
+    {
+        if (!_sawFirstByte)
+        {
+            return (_attempt.Until(_attempt.FirstByteDeadline), _attempt.FirstByteDeadlineKind);
+        }
+
+        var total = _attempt.Until(_attempt.TotalDeadline);
+        return total < _attempt.Idle ? (total, UpstreamFailure.TotalTimeout) : (_attempt.Idle, UpstreamFailure.IdleTimeout);
+    }
+
+    /// <summary>One timer per response, re-armed for each read, and cancelled too when YARP's token is.</summary>
+    private CancellationTokenSource Timer(CancellationToken cancellationToken)
+    {
+        _timer ??= new CancellationTokenSource(Timeout.InfiniteTimeSpan, _attempt.Time);
+        if (cancellationToken != _linkedTo)
+        {
+            _link.Dispose();
+            _link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _timer);
+            _linkedTo = cancellationToken;
+        }
+
+        return _timer;
+    }
+
+    /// <summary>Moves a partial line to the front once everything before it was handed on.</summary>
+    private void Compact()
+    {
+        if (_readyStart < _readyEnd || _readyStart == 0)
+        {
+            return;
+        }
+
+        var pending = _dataEnd - _readyEnd;
+        _buffer.AsSpan(_readyEnd, pending).CopyTo(_buffer);
+        _readyStart = 0;
+        _readyEnd = 0;
+        _dataEnd = pending;
+    }
+
+    /// <summary>Makes room for a line longer than the buffer; false past the bound (no model sends such an event).</summary>
+    private bool Grow()
+    {
+        if (_buffer.Length >= MaxEventBytes)
+        {
+            return false;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+        _buffer.AsSpan(0, _dataEnd).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+        return true;
+    }
+
+    private sealed class GuardedStream(GuardedResponseContent owner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => owner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            owner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => owner.ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
