@@ -35,7 +35,8 @@ services:
     kind: llm
     models: [sim-llama-3-8b]
     balancer: least-requests
-    timeouts: {connect: 1s, idle: 15s}
+    timeouts: {connect: 1s, firstByte: 1s, idle: 15s}
+    outlierDetection: {consecutive5xx: 3}
     runtime: process
     process:
       command: aigis-sim
@@ -63,7 +64,7 @@ while kill -0 "$load" 2>/dev/null; do
   now=$(python3 -c "print($(date +%s.%N)-$started)")
   while read -r slot pid port; do
     case "$slot" in
-      1) faults='{"error_rate":0.1,"error_status":500}' ;;
+      1) faults='{"error_rate":0.1,"error_status":503}' ;;
       2) faults='{"latency_ms":2000}' ;;
       *) continue ;;
     esac

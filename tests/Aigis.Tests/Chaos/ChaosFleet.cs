@@ -44,7 +44,8 @@ internal sealed class ChaosFleet : IAsyncDisposable
                 kind: llm
                 models: [{{Model}}]
                 balancer: {{balancer}}
-                timeouts: {connect: 1s, idle: 15s}
+                timeouts: {connect: 1s, firstByte: 1s, idle: 15s}
+                outlierDetection: {consecutive5xx: 3}
                 runtime: process
                 process:
                   command: aigis-sim

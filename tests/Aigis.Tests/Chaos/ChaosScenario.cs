@@ -28,6 +28,7 @@ internal sealed record ChaosReport(
     LoadResult Baseline,
     LoadResult Chaos,
     IReadOnlyList<SimReplicaProcess> Killed,
+    IReadOnlyCollection<int> FaultedSlots,
     IReadOnlyList<DownAnswer> AllDown,
     TimeSpan RecoveredAfter,
     LoadResult Recovery)
@@ -39,7 +40,7 @@ internal sealed record ChaosReport(
         return string.Join('\n',
             Line("baseline", Baseline),
             Line("chaos", Chaos),
-            $"killed: {string.Join(", ", Killed.Select(k => $"slot {k.Slot} pid {k.Pid}"))}",
+            $"killed: {string.Join(", ", Killed.Select(k => $"slot {k.Slot} pid {k.Pid}"))}; faults set on slots {string.Join(',', FaultedSlots)}",
             string.Create(CultureInfo.InvariantCulture, $"all down: {AllDown.Count} answers, statuses {string.Join(',', AllDown.Select(a => (int)a.Status).Distinct())}, slowest {(AllDown.Count == 0 ? 0 : AllDown.Max(a => a.Elapsed.TotalMilliseconds)):0.0}ms"),
             string.Create(CultureInfo.InvariantCulture, $"recovered after {RecoveredAfter.TotalSeconds:0.0}s"),
             Line("recovery", Recovery));
@@ -48,7 +49,7 @@ internal sealed record ChaosReport(
 
 /// <summary>
 /// Issue 6's chaos test: a fault-free baseline, then constant open-loop load while one replica is killed every
-/// <see cref="ChaosSettings.KillInterval"/> (the deployer restarts it), slot 1 answers 10% of requests with 500 and
+/// <see cref="ChaosSettings.KillInterval"/> (the deployer restarts it), slot 1 answers 10% of requests with 503 and
 /// slot 2 adds 2 s of latency (re-applied whenever those slots restart); then every replica is killed at once and
 /// the answers timed; then the fleet's own recovery is awaited and loaded again.
 /// </summary>
@@ -66,10 +67,11 @@ internal static class ChaosScenario
         var baseline = await fleet.LoadAsync(settings.Rate, settings.Baseline);
 
         var killed = new List<SimReplicaProcess>();
+        var faulted = new HashSet<int>();
         LoadResult chaos;
         using (var stop = new CancellationTokenSource())
         {
-            var faults = KeepFaultsAsync(fleet, stop.Token);
+            var faults = KeepFaultsAsync(fleet, faulted, stop.Token);
             var kills = KillOnePerIntervalAsync(fleet, settings.KillInterval, killed, stop.Token);
             try
             {
@@ -92,11 +94,11 @@ internal static class ChaosScenario
         await fleet.WaitForAllReplicasAsync(TimeSpan.FromSeconds(60));
         var recoveredAfter = down.Elapsed;
         var recovery = await fleet.LoadAsync(settings.Rate, settings.Recovery);
-        return new ChaosReport(baseline, chaos, killed, allDown, recoveredAfter, recovery);
+        return new ChaosReport(baseline, chaos, killed, faulted, allDown, recoveredAfter, recovery);
     }
 
     /// <summary>Keeps slot 1 erring and slot 2 slow, on whichever process runs them now.</summary>
-    private static async Task KeepFaultsAsync(ChaosFleet fleet, CancellationToken stop)
+    private static async Task KeepFaultsAsync(ChaosFleet fleet, HashSet<int> faulted, CancellationToken stop)
     {
         var applied = new Dictionary<int, int>();
         while (!stop.IsCancellationRequested)
@@ -105,13 +107,15 @@ internal static class ChaosScenario
             {
                 var faults = replica.Slot switch
                 {
-                    ErrorSlot => """{"error_rate":0.1,"error_status":500}""",
+                    // 503: a status that is safe to retry (a 500 is passed on as the answer, by design).
+                    ErrorSlot => """{"error_rate":0.1,"error_status":503}""",
                     SlowSlot => """{"latency_ms":2000}""",
                     _ => null,
                 };
                 if (faults is not null && applied.GetValueOrDefault(replica.Slot) != replica.Pid && await fleet.SetFaultsAsync(replica, faults))
                 {
                     applied[replica.Slot] = replica.Pid;
+                    faulted.Add(replica.Slot);
                 }
             }
 

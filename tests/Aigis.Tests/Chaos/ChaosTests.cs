@@ -12,7 +12,7 @@ namespace Aigis.Tests.Chaos;
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Under_chaos_nothing_hangs_every_replica_down_fails_fast_with_503_and_the_gateway_recovers_on_its_own()
+    public async Task Under_chaos_requests_succeed_99_9_percent_within_2x_baseline_p99_nothing_hangs_all_down_fails_fast_and_recovery_is_automatic()
     {
         await using var fleet = await ChaosFleet.StartAsync();
 
@@ -22,7 +22,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
         // The harness did what it says: load at the rate, kills that the deployer undid, faults in force.
         Assert.True(report.Baseline.Requests >= 120 && report.Chaos.Requests >= 500, report.Describe());
         Assert.Equal(2, report.Killed.Count);
-        Assert.True(report.Chaos.ErrorsByKind.ContainsKey("500") || report.Chaos.ErrorsByKind.ContainsKey("502"), report.Describe());
+        Assert.Equal([ChaosScenario.ErrorSlot, ChaosScenario.SlowSlot], report.FaultedSlots.Order());
+
+        // Retries on other instances, ejection of the slow replica, and the restarts hide the faults.
+        Assert.True(report.Chaos.SuccessRate >= 0.999, report.Describe());
+        Assert.True(report.Chaos.PercentileMs(99) <= 2 * report.Baseline.PercentileMs(99), report.Describe());
 
         // Nothing hangs: every request of the chaos phase got a complete answer, the slowest well under the timeout.
         Assert.False(report.Chaos.ErrorsByKind.ContainsKey("timeout"), report.Describe());
@@ -39,18 +43,6 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         // Recovery without help: replicas back, requests served.
         Assert.True(report.Recovery.SuccessRate >= 0.99, report.Describe());
-    }
-
-    [Fact(Skip = "needs retries/ejection from the resilience branch")]
-    public async Task Under_chaos_non_streaming_requests_succeed_99_9_percent_with_p99_within_2x_of_the_baseline()
-    {
-        await using var fleet = await ChaosFleet.StartAsync();
-
-        var report = await ChaosScenario.RunAsync(fleet, new ChaosSettings());
-        output.WriteLine(report.Describe());
-
-        Assert.True(report.Chaos.SuccessRate >= 0.999, report.Describe());
-        Assert.True(report.Chaos.PercentileMs(99) <= 2 * report.Baseline.PercentileMs(99), report.Describe());
     }
 }
 
