@@ -8,6 +8,10 @@ public sealed record AigisConfig
     public StoreConfig Store { get; init; } = new();
 
     public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
+
+    public TelemetryConfig Telemetry { get; init; } = new();
+
+    public AlertsConfig Alerts { get; init; } = new();
 }
 
 /// <summary>The <c>gateway</c> section: listeners and request bounds.</summary>

@@ -26,6 +26,8 @@ public static class ConfigWriter
             },
             { "store", new YamlMappingNode { { "path", Quoted(config.Store.Path) } } },
             { "services", new YamlSequenceNode(config.Services.Select(Service)) },
+            { "telemetry", TelemetryWriter.Telemetry(config.Telemetry) },
+            { "alerts", TelemetryWriter.Alerts(config.Alerts) },
         };
 
         using var writer = new StringWriter();

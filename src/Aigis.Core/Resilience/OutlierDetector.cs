@@ -29,6 +29,20 @@ public static class OutlierDetector
     }
 
     /// <summary>
+    /// Ejects <paramref name="instance"/> on an operator's or an alert's say-so, under the same cap and backoff as
+    /// ejections from live traffic. Returns the ejection's length, or null when it is already out or the cap refuses.
+    /// </summary>
+    public static TimeSpan? EjectOnRequest(ReadOnlySpan<UpstreamInstance> serviceInstances, UpstreamInstance instance, OutlierDetectionOptions outlier)
+    {
+        if (instance.Health.IsEjected || !MayEject(serviceInstances, instance, outlier.MaxEjectionPercent))
+        {
+            return null;
+        }
+
+        return instance.Health.Eject(outlier);
+    }
+
+    /// <summary>
     /// Whether one more ejection stays within the cap (one is always allowed, as in Envoy). Two ejections decided at
     /// the same moment may both pass: the cap is a guard against emptying a service, not an exact count.
     /// </summary>

@@ -41,6 +41,9 @@ internal sealed partial class AdmissionGate : IDisposable
         _metrics = new AdmissionMetrics(Limiters);
     }
 
+    /// <summary>The <c>Aigis.Admission</c> meter of this gateway.</summary>
+    public System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
+
     /// <summary>Takes a slot for <paramref name="instance"/>; on refusal the response is written and the ticket is not admitted.</summary>
     public ValueTask<AdmissionTicket> EnterAsync(HttpContext context, ServiceRoute route, UpstreamInstance instance)
     {

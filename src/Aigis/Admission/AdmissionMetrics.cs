@@ -24,6 +24,9 @@ internal sealed class AdmissionMetrics : IDisposable
         _shed = _meter.CreateCounter<long>("aigis.admission.shed", "{request}", "Requests refused with 503 overloaded, by service, priority and reason.");
     }
 
+    /// <summary>This gateway's meter (a test process may run several gateways, each exporting only its own).</summary>
+    public Meter Meter => _meter;
+
     public static string PriorityName(TenantPriority priority) => s_priorities[(int)priority];
 
     public static string ReasonName(ShedReason reason) => reason switch

@@ -11,7 +11,12 @@ internal static class ConsoleLogging
     /// One line per event with a UTC timestamp; framework chatter only from warnings up. Exceptions print
     /// as type and message; their stack traces only at debug level, because the console is a user's screen.
     /// </summary>
-    public static ILoggerFactory Create(LogLevel level) => LoggerFactory.Create(logging =>
+    /// <param name="level">The least severe level written.</param>
+    /// <param name="appLog">
+    /// <c>telemetry.log</c>: JSON lines instead of text on the console (for log shippers), and a file the log is
+    /// also appended to as JSON lines.
+    /// </param>
+    public static ILoggerFactory Create(LogLevel level, Core.Configuration.AppLogConfig? appLog = null) => LoggerFactory.Create(logging =>
     {
         var framework = level > LogLevel.Warning ? level : LogLevel.Warning;
         logging.SetMinimumLevel(level)
@@ -20,9 +25,25 @@ internal static class ConsoleLogging
             .AddFilter("Yarp", framework)
 
             // The host's own "failed to start" report repeats what `aigis up` prints in one line.
-            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
-            .AddConsole(console => console.FormatterName = AigisConsoleFormatter.FormatterName)
-            .AddConsoleFormatter<AigisConsoleFormatter, AigisConsoleFormatterOptions>(options => options.IncludeStackTraces = level <= LogLevel.Debug);
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        if (appLog?.Format == Core.Configuration.LogFormat.Json)
+        {
+            logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            logging.AddConsole(console => console.FormatterName = AigisConsoleFormatter.FormatterName)
+                .AddConsoleFormatter<AigisConsoleFormatter, AigisConsoleFormatterOptions>(options => options.IncludeStackTraces = level <= LogLevel.Debug);
+        }
+
+        if (appLog?.File is { } file)
+        {
+            logging.AddProvider(new Telemetry.JsonLinesLoggerProvider(Telemetry.JsonLineSink.Open(file, null), TimeProvider.System));
+        }
     });
 }
 

@@ -43,7 +43,6 @@ internal static class UpCommand
 
         IEnumerable<ConfigOverride> Overrides() => [.. ConfigOverride.FromProcessEnvironment(), .. flagOverrides];
 
-        using var loggerFactory = ConsoleLogging.Create(logLevel);
         var demo = configPath is null;
         if (configPath is null)
         {
@@ -72,6 +71,8 @@ internal static class UpCommand
             return ExitCodes.BadInput;
         }
 
+        // After the config is read: telemetry.log says how the application log is written.
+        using var loggerFactory = ConsoleLogging.Create(logLevel, loaded.Config!.Telemetry.Log);
         var options = new AigisHostOptions { ConfigPath = configPath, Overrides = Overrides, LoggerFactory = loggerFactory };
         await using var host = AigisHost.Create(loaded.Config!, options);
         try

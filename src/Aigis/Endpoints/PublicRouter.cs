@@ -54,7 +54,13 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
 
     private async Task ForwardByModelAsync(HttpContext context, RouteTable routes)
     {
-        var (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+        ModelRequest? request;
+        GatewayError? error;
+        using (Telemetry.GatewayTracing.StartStage(Telemetry.GatewayTracing.RouteSpan))
+        {
+            (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+        }
+
         if (request is null)
         {
             if (error is { } refusal)

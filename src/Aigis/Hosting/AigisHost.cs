@@ -1,3 +1,4 @@
+using Aigis.Alerts;
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
 using Aigis.Deployers;
@@ -7,6 +8,8 @@ using Aigis.Identity;
 using Aigis.Pipeline;
 using Aigis.Proxy;
 using Aigis.Store;
+using Aigis.Telemetry;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -44,6 +47,12 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly AuditWriter _audit;
     private readonly ApiKeyAuthenticator _authenticator;
     private readonly Admission.AdmissionGate _admission;
+    private readonly TelemetryProviders _telemetry;
+    private readonly GatewayMetrics _metrics;
+    private readonly AccessLogWriter _accessLog;
+    private readonly AlertMeasurements _alertMeasurements;
+    private readonly AlertEvaluator _alerts;
+    private readonly System.Diagnostics.Metrics.Meter _alertsMeter = new(AlertEvaluator.MeterName, "1.0");
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -62,11 +71,21 @@ internal sealed class AigisHost : IAsyncDisposable
         State.ConfigApplied += OnConfigApplied;
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
         _drain.Cut.Register(_admission.ShedQueued);
+        _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
+        _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
+        _accessLog = new AccessLogWriter(
+            config.Telemetry.AccessLog == TelemetryConfig.Off ? null : JsonLineSink.Open(config.Telemetry.AccessLog, options.StandardOutput), options.TimeProvider);
+        _alertMeasurements = new AlertMeasurements(config.Alerts.EffectiveRules(), options.TimeProvider, i => !BelongsToOtherHost(i));
+        var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider, new Resilience.OutlierEjector(State, _healthEvents)), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
+        _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
 
     public GatewayState State { get; }
+
+    /// <summary>Where instance health changes are decided, logged and counted.</summary>
+    internal Resilience.InstanceHealthEvents HealthEvents => _healthEvents;
 
     /// <summary>The replicas of <c>runtime: process</c> services.</summary>
     public IDeployer Deployer => _deployer;
@@ -84,6 +103,12 @@ internal sealed class AigisHost : IAsyncDisposable
 
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
+
+    /// <summary>The access log; flush it to read the lines of requests that have ended.</summary>
+    internal AccessLogWriter AccessLog => _accessLog;
+
+    /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
+    internal AlertEvaluator Alerts => _alerts;
 
     /// <summary>The audit log's writer; flush it to read what was just decided.</summary>
     internal AuditWriter Audit => _audit;
@@ -121,6 +146,7 @@ internal sealed class AigisHost : IAsyncDisposable
 
         _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
         _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
+        _alerts.Start();
         State.IsReady = true;
     }
 
@@ -186,6 +212,13 @@ internal sealed class AigisHost : IAsyncDisposable
         _admission.Dispose();
         _drain.Dispose();
         _resilienceMetrics.Dispose();
+        await _accessLog.DisposeAsync();
+        await _alerts.DisposeAsync();
+        await _alerts.Notifier.DisposeAsync();
+        _alertMeasurements.Dispose();
+        _telemetry.Dispose();
+        _alertsMeter.Dispose();
+        _metrics.Dispose();
     }
 
     /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
@@ -238,9 +271,12 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
+        builder.Services.AddSingleton(_metrics);
+        builder.Services.AddSingleton(_accessLog);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<TelemetryMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
@@ -263,17 +299,25 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<AdminAuditEndpoints>();
         builder.Services.AddSingleton<AdminAdmissionEndpoints>();
         builder.Services.AddSingleton<AdminInstanceEndpoints>();
+        builder.Services.AddSingleton(_alerts);
+        builder.Services.AddSingleton<IAlertStore>(_store);
+        builder.Services.AddSingleton<AdminAlertEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
+
+        // Scrapers usually carry no credential: with metricsAuth none, /metrics answers before the admin key check.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, c => IsMetricsPath(c) && State.Config.Telemetry.MetricsAuth == MetricsAuth.None, null, null, null);
         app.UseMiddleware<AdminAuthenticationMiddleware>();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, IsMetricsPath, null, null, null);
         app.UseRouting();
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAdmissionEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
         return app;
     }
 
@@ -293,6 +337,17 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         return builder;
     }
+
+    /// <summary>An instrument on a per-host meter that is not this host's.</summary>
+    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) => instrument.Meter.Name switch
+    {
+        GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
+        AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
+        Admission.AdmissionMetrics.MeterName => !ReferenceEquals(instrument.Meter, _admission.Meter),
+        _ => false,
+    };
+
+    private static bool IsMetricsPath(Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Path.Value is "/metrics";
 
     private static Uri BoundUrl(WebApplication app)
     {

@@ -18,6 +18,9 @@ internal sealed record AigisHostOptions
     /// <summary>How long shutdown waits for in-flight requests and streams before cutting them; null: <c>gateway.shutdownTimeout</c>.</summary>
     public TimeSpan? ShutdownTimeout { get; init; }
 
+    /// <summary>Where <c>telemetry.accessLog: stdout</c> writes; null for the process's standard output.</summary>
+    public Stream? StandardOutput { get; init; }
+
     /// <summary>How replicas of <c>runtime: process</c> services are supervised.</summary>
     public Deployers.ProcessDeployerOptions ProcessDeployer { get; init; } = new();
 }

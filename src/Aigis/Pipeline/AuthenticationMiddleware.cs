@@ -32,7 +32,17 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, GatewayStat
         return pending.IsCompletedSuccessfully ? Continue(context, pending.Result) : AwaitAsync(context, pending);
     }
 
-    private async Task AwaitAsync(HttpContext context, ValueTask<AuthResult> pending) => await Continue(context, await pending);
+    private async Task AwaitAsync(HttpContext context, ValueTask<AuthResult> pending)
+    {
+        // Only a key the cache did not hold costs a store lookup: that is the stage's real work worth a span.
+        AuthResult result;
+        using (Telemetry.GatewayTracing.StartStage(Telemetry.GatewayTracing.AuthenticationSpan))
+        {
+            result = await pending;
+        }
+
+        await Continue(context, result);
+    }
 
     private Task Continue(HttpContext context, AuthResult result)
     {

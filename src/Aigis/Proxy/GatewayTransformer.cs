@@ -13,7 +13,7 @@ namespace Aigis.Proxy;
 /// The first body byte feeds the instance's latency estimate (peak-EWMA) and ends the prompt's pending prefill
 /// there (prefix-aware), through <see cref="UpstreamAttempt.OnFirstByte"/>.
 /// </summary>
-internal sealed class GatewayTransformer : HttpTransformer
+internal sealed class GatewayTransformer(Telemetry.GatewayMetrics metrics) : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -21,6 +21,21 @@ internal sealed class GatewayTransformer : HttpTransformer
         if (httpContext.Features.Get<UpstreamAttempt>() is { } attempt)
         {
             proxyRequest.Options.Set(UpstreamAttempt.OptionKey, attempt);
+            attempt.Record = httpContext.Record();
+            attempt.Metrics = metrics;
+        }
+
+        // The upstream's parent is our span for this attempt (or the request's), never whatever the client sent.
+        var headers = proxyRequest.Headers;
+        headers.Remove(Telemetry.GatewayTracing.TraceParentHeader);
+        headers.Remove(Telemetry.GatewayTracing.TraceStateHeader);
+        if (System.Diagnostics.Activity.Current is { } activity)
+        {
+            headers.TryAddWithoutValidation(Telemetry.GatewayTracing.TraceParentHeader, Telemetry.GatewayTracing.TraceParent(activity));
+            if (activity.TraceStateString is { } state)
+            {
+                headers.TryAddWithoutValidation(Telemetry.GatewayTracing.TraceStateHeader, state);
+            }
         }
     }
 
@@ -53,7 +68,10 @@ internal sealed class GatewayTransformer : HttpTransformer
         }
 
         var eventStream = string.Equals(proxyResponse.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-        var guarded = new GuardedResponseContent(proxyResponse.Content, attempt, eventStream);
+        // Token counts are read from model answers only; other services' bodies are not ours to parse.
+        var record = httpContext.Record();
+        var usage = record.Model is not null ? new UsageTail(record) : null;
+        var guarded = new GuardedResponseContent(proxyResponse.Content, attempt, eventStream, usage);
         proxyResponse.Content = guarded;
 
         // Nothing is sent to the client until the first bytes are in hand; a failure now is answered by the forwarder.

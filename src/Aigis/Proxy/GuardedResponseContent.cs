@@ -26,6 +26,7 @@ internal sealed class GuardedResponseContent : HttpContent
     private readonly HttpContent _inner;
     private readonly UpstreamAttempt _attempt;
     private readonly bool _events;
+    private readonly UsageTail? _usage;
     private Stream? _source;
     private byte[] _buffer;
     private int _readyStart;
@@ -41,11 +42,13 @@ internal sealed class GuardedResponseContent : HttpContent
     private CancellationTokenRegistration _link;
     private CancellationToken _linkedTo;
 
-    public GuardedResponseContent(HttpContent inner, UpstreamAttempt attempt, bool eventStream)
+    /// <param name="usage">Reads token counts from the end of what reaches the client; null for other services' bodies.</param>
+    public GuardedResponseContent(HttpContent inner, UpstreamAttempt attempt, bool eventStream, UsageTail? usage = null)
     {
         _inner = inner;
         _attempt = attempt;
         _events = eventStream;
+        _usage = usage;
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
 
         // The forwarder still reads content headers (the media type decides how a stream is flushed).
@@ -89,6 +92,7 @@ internal sealed class GuardedResponseContent : HttpContent
             _timer?.Dispose();
             _source?.Dispose();
             _inner.Dispose();
+            _usage?.Complete();
             if (_buffer.Length > 0)
             {
                 ArrayPool<byte>.Shared.Return(_buffer);
@@ -107,6 +111,7 @@ internal sealed class GuardedResponseContent : HttpContent
             {
                 var count = Math.Min(destination.Length, _readyEnd - _readyStart);
                 _buffer.AsMemory(_readyStart, count).CopyTo(destination);
+                _usage?.Append(_buffer.AsSpan(_readyStart, count));
                 _readyStart += count;
                 _attempt.Delivering = true;
                 return count;
@@ -140,6 +145,7 @@ internal sealed class GuardedResponseContent : HttpContent
 
             if (_ended)
             {
+                _usage?.Complete();
                 return 0;
             }
 

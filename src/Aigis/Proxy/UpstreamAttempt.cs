@@ -89,9 +89,22 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
     {
         var now = Time.GetTimestamp();
         FirstByteAt = now;
-        Instance.Latency.Record(Time.GetElapsedTime(StartedAt, now), now, Time);
+        var latency = Time.GetElapsedTime(StartedAt, now);
+        Instance.Latency.Record(latency, now, Time);
         SettlePrefill();
+        if (Record is { } record)
+        {
+            record.FirstByteAt = now;
+        }
+
+        Metrics?.RecordUpstreamLatency(Instance, latency);
     }
+
+    /// <summary>The request's record, where the first byte's time is noted for the access log.</summary>
+    public Pipeline.RequestRecord? Record { get; set; }
+
+    /// <summary>Where upstream latency is counted; set by the transformer.</summary>
+    public Telemetry.GatewayMetrics? Metrics { get; set; }
 
     /// <summary>The first byte arrived or the attempt is over; only the first call per attempt counts.</summary>
     public void SettlePrefill()

@@ -203,6 +203,7 @@ internal sealed partial class UpstreamForwarder(
         health.OnAttemptStarted(route, instance);
         ForwarderError error;
         instance.OnRequestStarted();
+        using var span = Telemetry.GatewayTracing.StartUpstream(instance, record.Attempts);
         try
         {
             error = await forwarder.SendAsync(context, instance.DestinationPrefix, invokers.Get(timeouts.Connect), RequestConfig(timeouts), transformer);
@@ -211,6 +212,11 @@ internal sealed partial class UpstreamForwarder(
         {
             attempt.SettlePrefill();
             instance.OnRequestFinished();
+        }
+
+        if (error != ForwarderError.None || attempt.Failure != UpstreamFailure.None)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, attempt.Failure != UpstreamFailure.None ? attempt.Failure.ToString() : error.ToString());
         }
 
         return await ConcludeAsync(context, route, instance, attempt, state, error);

@@ -36,6 +36,20 @@ internal sealed partial class InstanceHealthEvents(ResilienceMetrics metrics, Ti
         }
     }
 
+    /// <summary>An ejection asked for by an alert's remediation (or an operator), logged and counted like any other.</summary>
+    public bool EjectOnRequest(ServiceRoute route, UpstreamInstance instance, string reason)
+    {
+        if (OutlierDetector.EjectOnRequest(route.Instances, instance, route.Config.OutlierDetection) is not { } length)
+        {
+            return false;
+        }
+
+        Log.EjectedOnRequest(logger, route.Name, instance.Id, reason, length, instance.Health.EjectionCount);
+        metrics.Ejected(route.Name, instance.Id);
+        metrics.HealthChanged(route.Name, instance.Id, "ejected");
+        return true;
+    }
+
     /// <summary>An attempt is about to go to <paramref name="instance"/>; a half-open breaker makes it the trial.</summary>
     public void OnAttemptStarted(ServiceRoute route, UpstreamInstance instance)
     {
@@ -96,6 +110,9 @@ internal sealed partial class InstanceHealthEvents(ResilienceMetrics metrics, Ti
 
         [LoggerMessage(2, LogLevel.Warning, "Service {Service} instance {InstanceId} is failing but not ejected: {MaxEjectionPercent}% of the service is ejected already")]
         public static partial void EjectionCapped(ILogger logger, string service, string instanceId, int maxEjectionPercent);
+
+        [LoggerMessage(7, LogLevel.Warning, "Service {Service} instance {InstanceId} ejected for {EjectedFor} on request ({Reason}) (ejection {EjectionCount})")]
+        public static partial void EjectedOnRequest(ILogger logger, string service, string instanceId, string reason, TimeSpan ejectedFor, int ejectionCount);
 
         [LoggerMessage(3, LogLevel.Information, "Service {Service} instance {InstanceId} is back in rotation after its ejection")]
         public static partial void Returned(ILogger logger, string service, string instanceId);

@@ -45,5 +45,21 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_audit_log_at ON audit_log (at);
             """),
+        new(3, "alert history", """
+            CREATE TABLE alert_events (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                at          BIGINT NOT NULL,
+                status      TEXT NOT NULL CHECK (status IN ('firing', 'resolved')),
+                alert       TEXT NOT NULL,
+                by_label    TEXT,
+                group_value TEXT NOT NULL,
+                severity    TEXT NOT NULL,
+                value       DOUBLE PRECISION,
+                expr        TEXT NOT NULL,
+                summary     TEXT,
+                starts_at   BIGINT NOT NULL
+            );
+            CREATE INDEX ix_alert_events_at ON alert_events (at);
+            """),
     ];
 }
