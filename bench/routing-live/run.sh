@@ -41,14 +41,15 @@ for policy in ${policies//,/ }; do
   done
   listen=$(free_port); admin=$(free_port)
   cat > "$work/aigis.yaml" <<YAML
-gateway: {listen: "http://127.0.0.1:$listen", admin: "http://127.0.0.1:$admin", maxBodySize: 16MiB}
+gateway: {listen: "http://127.0.0.1:$listen", admin: "http://127.0.0.1:$admin", maxBodySize: 16MiB, auth: disabled}
+store: {path: "$work/aigis-$policy.db"}
 services:
   - name: chat
     kind: llm
     models: [sim-llama-3-8b]
     balancer: $policy
     balancing: {scrapeInterval: 100ms}
-    timeouts: {idle: 10m}
+    timeouts: {firstByte: 10m, idle: 10m}
     instances: [$(IFS=,; echo "${urls[*]}")]
 YAML
   $aigis up --config "$work/aigis.yaml" --log-level Warning > "$work/aigis.log" 2>&1 & gateway=$!; pids+=($gateway)

@@ -7,6 +7,12 @@ public sealed record AigisConfig
 
     public StoreConfig Store { get; init; } = new();
 
+    /// <summary>Token counting and prices per model (the <c>usage</c> section).</summary>
+    public UsageConfig Usage { get; init; } = new();
+
+    /// <summary>JWT bearer tokens (the <c>jwt</c> section); null: API keys only.</summary>
+    public JwtConfig? Jwt { get; init; }
+
     public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
 
     public TelemetryConfig Telemetry { get; init; } = new();

@@ -16,7 +16,7 @@ public sealed record ConfigLoadResult(AigisConfig? Config, IReadOnlyList<ConfigE
 /// </summary>
 public static class ConfigLoader
 {
-    public static readonly string[] RootKeys = ["gateway", "store", "services", "telemetry", "alerts"];
+    public static readonly string[] RootKeys = ["gateway", "store", "services", "telemetry", "alerts", "usage", "jwt"];
 
     public static ConfigLoadResult LoadFile(string path, IEnumerable<ConfigOverride>? overrides = null)
     {
@@ -97,6 +97,8 @@ public static class ConfigLoader
             {
                 "gateway" => config with { Gateway = GatewaySectionBinder.Bind(value, context) },
                 "store" => config with { Store = StoreSectionBinder.Bind(value, context) },
+                "usage" => config with { Usage = UsageSectionBinder.Bind(value, context) },
+                "jwt" => config with { Jwt = JwtSectionBinder.Bind(value, context) },
                 "telemetry" => config with { Telemetry = TelemetrySectionBinder.Bind(value, context) },
                 "alerts" => config with { Alerts = AlertsSectionBinder.Bind(value, context) },
                 _ => config with { Services = ServicesSectionBinder.Bind(value, context) },

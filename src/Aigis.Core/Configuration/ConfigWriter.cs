@@ -29,6 +29,29 @@ public static class ConfigWriter
             { "telemetry", TelemetryWriter.Telemetry(config.Telemetry) },
             { "alerts", TelemetryWriter.Alerts(config.Alerts) },
         };
+        if (config.Usage.Encoding is not null || config.Usage.Models.Count > 0)
+        {
+            root.Add("usage", Usage(config.Usage));
+        }
+
+        if (config.Jwt is { } jwt)
+        {
+            var node = new YamlMappingNode { { "issuer", Quoted(jwt.Issuer) }, { "audience", Quoted(jwt.Audience) } };
+            if (jwt.SecretFile is { } secretFile)
+            {
+                node.Add("secretFile", Quoted(secretFile));
+            }
+
+            if (jwt.JwksFile is { } jwksFile)
+            {
+                node.Add("jwksFile", Quoted(jwksFile));
+            }
+
+            node.Add("clockSkew", Plain(DurationParser.Format(jwt.ClockSkew)));
+            node.Add("tenantClaim", Quoted(jwt.TenantClaim));
+            node.Add("roleClaim", Quoted(jwt.RoleClaim));
+            root.Add("jwt", node);
+        }
 
         using var writer = new StringWriter();
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
@@ -151,6 +174,32 @@ public static class ConfigWriter
                 }
             },
         };
+    }
+
+    private static YamlMappingNode Usage(UsageConfig usage)
+    {
+        var node = new YamlMappingNode();
+        if (usage.Encoding is { } encoding)
+        {
+            node.Add("encoding", Plain(TokenEncodings.Name(encoding)));
+        }
+
+        var models = new YamlMappingNode();
+        foreach (var rule in usage.Models)
+        {
+            var entry = new YamlMappingNode();
+            if (rule.Encoding is { } ruleEncoding)
+            {
+                entry.Add("encoding", Plain(TokenEncodings.Name(ruleEncoding)));
+            }
+
+            entry.Add("input", Plain(Yaml.UsageSectionBinder.FormatPrice(rule.InputMicrosPerMillion)));
+            entry.Add("output", Plain(Yaml.UsageSectionBinder.FormatPrice(rule.OutputMicrosPerMillion)));
+            models.Add(Quoted(rule.Match), entry);
+        }
+
+        node.Add("models", models);
+        return node;
     }
 
     private static YamlScalarNode Plain(string value) => new(value);

@@ -42,14 +42,21 @@ internal sealed class AdminApiClient : IDisposable
     public Task<T> DeleteAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), type, cancellationToken);
 
-    public Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    public Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        SendJsonAsync(HttpMethod.Post, path, body, requestType, responseType, cancellationToken);
+
+    public Task<TResponse> PatchAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        SendJsonAsync(HttpMethod.Patch, path, body, requestType, responseType, cancellationToken);
+
+    private Task<TResponse> SendJsonAsync<TRequest, TResponse>(HttpMethod method, string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        var request = new HttpRequestMessage(method, path)
         {
             Content = new StringContent(JsonSerializer.Serialize(body, requestType), System.Text.Encoding.UTF8, "application/json"),
         };
         return SendAsync(request, responseType, cancellationToken);
     }
+
 
     public void Dispose() => _http.Dispose();
 

@@ -17,6 +17,7 @@ internal static class AigisCli
             ValidateCommand.Create(output, error),
             BenchCommand.Create(output, error),
             KeysCommand.Create(output, error),
+            TenantsCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

@@ -13,10 +13,8 @@ namespace Aigis.Cli;
 /// </summary>
 internal static class KeysCommand
 {
-    public const string AdminUrlVariable = "AIGIS_ADMIN_URL";
-    public const string AdminKeyVariable = "AIGIS_ADMIN_KEY";
-    public const string DefaultAdminUrl = "http://127.0.0.1:8081";
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(15);
+    public const string AdminUrlVariable = AdminConnection.AdminUrlVariable;
+    public const string AdminKeyVariable = AdminConnection.AdminKeyVariable;
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -37,7 +35,7 @@ internal static class KeysCommand
         var expires = new Option<string?>("--expires") { Description = "Lifetime, e.g. 30d or 12h. Default: never expires." };
         var json = new Option<bool>("--json") { Description = "Print the admin API's JSON answer." };
         var command = new Command("create", "Create a key and print it. The key is shown this once: store it.") { name, tenant, role, expires, json };
-        var connection = Connection.AddTo(command);
+        var connection = AdminConnection.AddTo(command);
         command.SetAction((parse, cancellation) => RunAsync("create", parse, connection, error, async client =>
         {
             var lifetime = parse.GetValue(expires);
@@ -65,7 +63,7 @@ internal static class KeysCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the admin API's JSON answer." };
         var command = new Command("list", "List every key: id, name, tenant, role, status and dates (never a secret).") { json };
-        var connection = Connection.AddTo(command);
+        var connection = AdminConnection.AddTo(command);
         command.SetAction((parse, cancellation) => RunAsync("list", parse, connection, error, async client =>
         {
             var list = await client.GetAsync("/admin/v1/keys", AdminJsonContext.Default.KeyList, cancellation);
@@ -90,7 +88,7 @@ internal static class KeysCommand
     {
         var id = new Argument<string>("ID") { Description = "The key's id, as `aigis keys list` shows it." };
         var command = new Command("revoke", "Revoke a key; requests with it are refused from the next one on.") { id };
-        var connection = Connection.AddTo(command);
+        var connection = AdminConnection.AddTo(command);
         command.SetAction((parse, cancellation) => RunAsync("revoke", parse, connection, error, async client =>
         {
             var key = await client.DeleteAsync($"/admin/v1/keys/{Uri.EscapeDataString(CheckId(parse.GetValue(id)!))}", AdminJsonContext.Default.KeyView, cancellation);
@@ -105,7 +103,7 @@ internal static class KeysCommand
         var overlap = new Option<string>("--overlap") { Description = "How long the old key stays valid, e.g. 1h (0s: at once).", DefaultValueFactory = _ => "1h" };
         var json = new Option<bool>("--json") { Description = "Print the admin API's JSON answer." };
         var command = new Command("rotate", "Make a new key with the same name, tenant and role; the old one stays valid for the overlap.") { id, overlap, json };
-        var connection = Connection.AddTo(command);
+        var connection = AdminConnection.AddTo(command);
         command.SetAction((parse, cancellation) => RunAsync("rotate", parse, connection, error, async client =>
         {
             var window = parse.GetValue(overlap)!;
@@ -134,26 +132,8 @@ internal static class KeysCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string name, ParseResult parse, Connection connection, TextWriter error, Func<AdminApiClient, Task> action, CancellationToken cancellation)
-    {
-        var verb = $"aigis keys {name}";
-        try
-        {
-            using var client = connection.Client(parse);
-            await action(client);
-            return ExitCodes.Success;
-        }
-        catch (UsageException e)
-        {
-            error.WriteLine($"{verb}: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (AdminApiException e)
-        {
-            error.WriteLine($"{verb}: {e.Message}");
-            return ExitCodes.RuntimeFailure;
-        }
-    }
+    private static Task<int> RunAsync(string name, ParseResult parse, AdminConnection connection, TextWriter error, Func<AdminApiClient, Task> action, CancellationToken cancellation) =>
+        AdminCommand.RunAsync($"aigis keys {name}", parse, connection, error, action, cancellation);
 
     private static string CheckId(string id) =>
         ApiKeyFormat.IsId(id) ? id
@@ -164,38 +144,5 @@ internal static class KeysCommand
     private static string Describe(KeyView key) =>
         $"id: {key.Id}  name: {key.Name}  tenant: {key.Tenant}  role: {key.Role}  expires: {(key.ExpiresAt is { } e ? Time(e) : "never")}";
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>Bad input found before calling the API: exit 2.</summary>
-    private sealed class UsageException(string message) : Exception(message);
-
-    /// <summary>The <c>--admin-url</c> and <c>--admin-key</c> options of one command, with their variables.</summary>
-    private sealed class Connection
-    {
-        private readonly Option<string?> _url = new("--admin-url") { Description = $"The admin API (default ${AdminUrlVariable}, else {DefaultAdminUrl})." };
-        private readonly Option<string?> _key = new("--admin-key") { Description = $"An admin key (default ${AdminKeyVariable}; prefer the variable: flags show in the process list)." };
-
-        public static Connection AddTo(Command command)
-        {
-            var connection = new Connection();
-            command.Options.Add(connection._url);
-            command.Options.Add(connection._key);
-            return connection;
-        }
-
-        public AdminApiClient Client(ParseResult parse)
-        {
-            var urlText = parse.GetValue(_url) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminUrlVariable)) ?? DefaultAdminUrl;
-            if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-            {
-                throw new UsageException($"the admin URL '{urlText}' is not an http or https URL (e.g. {DefaultAdminUrl})");
-            }
-
-            var key = parse.GetValue(_key) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminKeyVariable))
-                ?? throw new UsageException($"no admin key: set {AdminKeyVariable} (the `admin key:` line aigis up printed at its first start) or pass --admin-key");
-            return new AdminApiClient(url, key.Trim(), s_timeout);
-        }
-
-        private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-    }
+    internal static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -74,7 +74,12 @@ internal static class UpCommand
         // After the config is read: telemetry.log says how the application log is written.
         using var loggerFactory = ConsoleLogging.Create(logLevel, loaded.Config!.Telemetry.Log);
         var options = new AigisHostOptions { ConfigPath = configPath, Overrides = Overrides, LoggerFactory = loggerFactory };
-        await using var host = AigisHost.Create(loaded.Config!, options);
+        await using var host = TryCreateHost(loaded.Config!, options, error);
+        if (host is null)
+        {
+            return ExitCodes.BadInput;
+        }
+
         try
         {
             await host.StartAsync(cancellation);
@@ -129,6 +134,19 @@ internal static class UpCommand
         return ExitCodes.Success;
     }
 
+    private static AigisHost? TryCreateHost(Core.Configuration.AigisConfig config, AigisHostOptions options, TextWriter error)
+    {
+        try
+        {
+            return AigisHost.Create(config, options);
+        }
+        catch (JwtConfigException e)
+        {
+            error.WriteLine($"aigis up: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>
     /// On a fresh store, the admin key, once (DESIGN.md: <c>admin key: KEY</c>); for the demo, its user key once,
     /// and on later starts a reminder that it exists. These lines go to the console only, never to the log.
@@ -147,6 +165,8 @@ internal static class UpCommand
             return;
         }
 
+        // The demo's tenant may use exactly the demo's services and models; made once, and edits to it are kept.
+        await host.Tenants.EnsureAsync(EmbeddedDemo.TenantDefinition, cancellation);
         var spec = new KeySpec("demo", EmbeddedDemo.Tenant, KeyRole.User);
         if (await host.Keys.CreateOnceAsync(ApiKeyService.DemoPurpose, spec, cancellation) is { } created)
         {

@@ -15,6 +15,15 @@ internal static class EmbeddedDemo
     /// <summary>The tenant of the demo's user key.</summary>
     public const string Tenant = "demo";
 
+    /// <summary>The demo tenant: every demo service and model, nothing else, as a user.</summary>
+    public static Core.Identity.TenantDefinition TenantDefinition => new()
+    {
+        Name = Tenant,
+        Services = s_services.Select(s => s.Name).ToArray(),
+        Models = s_services.Select(s => s.Model).ToArray(),
+        Role = Core.Identity.KeyRole.User,
+    };
+
     /// <summary>The demo's services, in the order they appear in the file.</summary>
     private static readonly DemoService[] s_services =
     [

@@ -8,7 +8,7 @@ namespace Aigis.Endpoints;
 /// The admin listener's gate: every path but the probes needs an admin key (401 without a valid key, 403 with
 /// a user key), whatever <c>gateway.auth</c> says. Each admin call is audited after it answers, with its status.
 /// </summary>
-internal sealed class AdminAuthenticationMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, AuditWriter audit, TimeProvider timeProvider)
+internal sealed class AdminAuthenticationMiddleware(RequestDelegate next, CredentialAuthenticator authenticator, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -27,6 +27,7 @@ internal sealed class AdminAuthenticationMiddleware(RequestDelegate next, ApiKey
         {
             var error = GatewayError.ForAuthFailure(result);
             audit.Record(AuthAudit.Refused(context, "admin", result, error.Code, timeProvider.GetUtcNow()));
+            metrics.AuthRefused("admin", error.Code);
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
         }
@@ -35,6 +36,7 @@ internal sealed class AdminAuthenticationMiddleware(RequestDelegate next, ApiKey
         {
             var error = GatewayError.AdminKeyRequired();
             audit.Record(AuthAudit.Refused(context, "admin", result, error.Code, timeProvider.GetUtcNow()));
+            metrics.AuthRefused("admin", error.Code);
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
         }

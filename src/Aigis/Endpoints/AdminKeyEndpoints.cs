@@ -16,7 +16,7 @@ namespace Aigis.Endpoints;
 /// <c>/admin/v1/keys</c>: create (the key is in that answer only), list, show, revoke and rotate. The caller is
 /// an admin already (<see cref="AdminAuthenticationMiddleware"/>).
 /// </summary>
-internal sealed class AdminKeyEndpoints(ApiKeyService keys, TimeProvider timeProvider)
+internal sealed class AdminKeyEndpoints(ApiKeyService keys, TenantService tenants, TimeProvider timeProvider)
 {
     public static readonly TimeSpan DefaultOverlap = TimeSpan.FromHours(1);
     private static readonly TimeSpan s_maxLifetime = TimeSpan.FromDays(3650);
@@ -50,7 +50,20 @@ internal sealed class AdminKeyEndpoints(ApiKeyService keys, TimeProvider timePro
             return;
         }
 
-        var created = await keys.CreateAsync(spec!, AuthAudit.Actor(context, context.Caller()!), context.RequestAborted);
+        // Keys belong to a tenant that exists, and are never more than it allows.
+        if (await tenants.FindAsync(spec!.Tenant, context.RequestAborted) is not { } tenant)
+        {
+            await GatewayErrorWriter.WriteAsync(context, TenantErrors.NotFound(spec.Tenant));
+            return;
+        }
+
+        if (spec.Role == KeyRole.Admin && tenant.Definition.Role == KeyRole.User)
+        {
+            await GatewayErrorWriter.WriteAsync(context, TenantErrors.RoleAboveTenant(spec.Tenant));
+            return;
+        }
+
+        var created = await keys.CreateAsync(spec, AuthAudit.Actor(context, context.Caller()!), context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
         await Results.Json(new CreatedKeyView(created.Key, View(created.Record, timeProvider.GetUtcNow()), null), AdminJsonContext.Default.CreatedKeyView, statusCode: 201)
             .ExecuteAsync(context);
@@ -164,8 +177,7 @@ internal sealed class AdminKeyEndpoints(ApiKeyService keys, TimeProvider timePro
         return null;
     }
 
-    private static bool IsTenant(string tenant) =>
-        tenant.Length is >= 1 and <= 63 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    private static bool IsTenant(string tenant) => TenantDefinition.IsValidName(tenant);
 
     private static string Short(string text) => text.Length <= 64 ? text : text[..64] + "...";
 

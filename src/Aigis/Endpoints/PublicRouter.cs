@@ -54,11 +54,15 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
 
     private async Task ForwardByModelAsync(HttpContext context, RouteTable routes)
     {
-        ModelRequest? request;
-        GatewayError? error;
-        using (Telemetry.GatewayTracing.StartStage(Telemetry.GatewayTracing.RouteSpan))
+        // Authorization has read the body already when a caller is authenticated.
+        var request = context.Features.Get<ModelRequest>();
+        GatewayError? error = null;
+        if (request is null)
         {
-            (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+            using (Telemetry.GatewayTracing.StartStage(Telemetry.GatewayTracing.RouteSpan))
+            {
+                (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
+            }
         }
 
         if (request is null)
@@ -152,11 +156,16 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
     private static Task WriteModelsAsync(HttpContext context, RouteTable routes)
     {
         var created = routes.LoadedAt.ToUnixTimeSeconds();
-        var data = new ModelEntry[routes.Models.Count];
-        for (var i = 0; i < data.Length; i++)
+
+        // Only what the caller may use (DESIGN.md); everything when auth is disabled.
+        var access = context.Features.Get<Core.Identity.TenantAccess>();
+        var data = new List<ModelEntry>(routes.Models.Count);
+        foreach (var model in routes.Models)
         {
-            var model = routes.Models[i];
-            data[i] = new ModelEntry(model, "model", created, routes.ByModel[model].Name);
+            if (access is null || access.MayUseModel(model))
+            {
+                data.Add(new ModelEntry(model, "model", created, routes.ByModel[model].Name));
+            }
         }
 
         return context.Response.WriteAsJsonAsync(new ModelList("list", data), GatewayJsonContext.Default.ModelList, contentType: "application/json", context.RequestAborted);

@@ -45,8 +45,11 @@ internal sealed class AigisHost : IAsyncDisposable
     private Balancing.InstanceMetricsScraper? _scraper;
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
-    private readonly ApiKeyAuthenticator _authenticator;
     private readonly Admission.AdmissionGate _admission;
+    private readonly CredentialAuthenticator _authenticator;
+    private readonly Limits.LimitRegistry _limits = new();
+    private readonly IdentityMetrics _identityMetrics = new();
+    private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
     private readonly GatewayMetrics _metrics;
     private readonly AccessLogWriter _accessLog;
@@ -64,9 +67,15 @@ internal sealed class AigisHost : IAsyncDisposable
         _healthEvents = new Resilience.InstanceHealthEvents(_resilienceMetrics, options.TimeProvider, loggerFactory.CreateLogger<Resilience.InstanceHealthEvents>());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
-        var keyCache = new ApiKeyCache(options.TimeProvider);
-        _authenticator = new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider);
+        Directory = new TenantDirectory(_store, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Tenants"));
+        var keyCache = new ApiKeyCache(options.TimeProvider, tenantOf: Directory.Definition);
+        Directory.Changed += keyCache.InvalidateAll;
+        var jwt = config.Jwt is { } jwtConfig ? new JwtAuthenticator(jwtConfig, Directory, options.TimeProvider) : null;
+        _authenticator = new CredentialAuthenticator(new ApiKeyAuthenticator(_store, keyCache, options.TimeProvider), jwt);
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
+        Tenants = new TenantService(_store, _store, Directory, keyCache, _audit, options.TimeProvider);
+        _spend = new Limits.SpendLedger(options.TimeProvider);
+        Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
@@ -101,6 +110,18 @@ internal sealed class AigisHost : IAsyncDisposable
     /// <summary>Creates, revokes and rotates API keys (what the admin API and the first start use).</summary>
     public ApiKeyService Keys { get; }
 
+    /// <summary>Creates, changes and deletes tenants.</summary>
+    public TenantService Tenants { get; }
+
+    /// <summary>Every tenant, compiled for the request path.</summary>
+    internal TenantDirectory Directory { get; }
+
+    /// <summary>Writes usage and spend to the store in batches; flush it to read what was just charged.</summary>
+    internal Limits.UsageWriter Usage { get; }
+
+    /// <summary>The identity and limits counters (meter <c>Aigis.Identity</c>).</summary>
+    internal IdentityMetrics Metrics => _identityMetrics;
+
     /// <summary>The database file of the store.</summary>
     public string StorePath => _store.FilePath;
 
@@ -130,7 +151,10 @@ internal sealed class AigisHost : IAsyncDisposable
     {
         // The store before the listeners: the first request may need a key from it.
         await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
+        await Directory.ReloadAsync(cancellationToken);
+        await _spend.LoadAsync(_store, cancellationToken);
         _audit.Start();
+        Usage.Start();
         await _admin.StartAsync(cancellationToken);
         AdminUrl = BoundUrl(_admin);
         await _public.StartAsync(cancellationToken);
@@ -185,7 +209,8 @@ internal sealed class AigisHost : IAsyncDisposable
 
         await _admin.StopAsync(cancellationToken);
 
-        // Last: every refusal and admin call made while the listeners drained is written before aigis exits.
+        // Last: every refusal, admin call and charge made while the listeners drained is written before aigis exits.
+        await Usage.StopAsync();
         await _audit.StopAsync();
     }
 
@@ -207,7 +232,9 @@ internal sealed class AigisHost : IAsyncDisposable
         await _deployer.DisposeAsync();
         await WaitForReconcilesAsync();
         await _admin.DisposeAsync();
+        await Usage.DisposeAsync();
         await _audit.DisposeAsync();
+        _identityMetrics.Dispose();
         _invokers.Dispose();
         _admission.Dispose();
         _drain.Dispose();
@@ -271,6 +298,10 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<GatewayTransformer>();
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
+        builder.Services.AddSingleton(_limits);
+        builder.Services.AddSingleton<Limits.ModelUsageSource>();
+        builder.Services.AddSingleton(_spend);
+        builder.Services.AddSingleton(Usage);
         builder.Services.AddSingleton(_metrics);
         builder.Services.AddSingleton(_accessLog);
 
@@ -279,6 +310,11 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<TelemetryMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<AuthorizationMiddleware>();
+        app.UseMiddleware<Limits.TokenCountingMiddleware>();
+        app.UseMiddleware<Limits.BudgetMiddleware>();
+        app.UseMiddleware<Limits.RateLimitMiddleware>();
+        app.UseMiddleware<Limits.UsageMeteringMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;
@@ -298,6 +334,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
         builder.Services.AddSingleton<AdminAdmissionEndpoints>();
+        builder.Services.AddSingleton(Tenants);
+        builder.Services.AddSingleton<AdminTenantEndpoints>();
         builder.Services.AddSingleton<AdminInstanceEndpoints>();
         builder.Services.AddSingleton(_alerts);
         builder.Services.AddSingleton<IAlertStore>(_store);
@@ -316,6 +354,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAdmissionEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminTenantEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
         return app;
@@ -331,9 +370,11 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(_options.TimeProvider);
         builder.Services.AddSingleton(State);
         builder.Services.AddSingleton(_authenticator);
+        builder.Services.AddSingleton(Directory);
         builder.Services.AddSingleton(_audit);
         builder.Services.AddSingleton(_admission);
         builder.Services.AddSingleton(_drain);
+        builder.Services.AddSingleton(_identityMetrics);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         return builder;
     }
@@ -344,6 +385,7 @@ internal sealed class AigisHost : IAsyncDisposable
         GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
         AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
         Admission.AdmissionMetrics.MeterName => !ReferenceEquals(instrument.Meter, _admission.Meter),
+        IdentityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _identityMetrics.Meter),
         _ => false,
     };
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Aigis.Core.Identity;
 using Aigis.Store;
 
 namespace Aigis.Identity;
@@ -31,9 +32,13 @@ internal sealed class ApiKeyCache
     private readonly ApiKeyCacheOptions _options;
     private long _generation;
 
-    public ApiKeyCache(TimeProvider timeProvider, ApiKeyCacheOptions? options = null)
+    private readonly Func<string, TenantDefinition?> _tenantOf;
+
+    /// <param name="tenantOf">The tenant of a loaded key, for its priority and highest role; none: every key as it is stored.</param>
+    public ApiKeyCache(TimeProvider timeProvider, ApiKeyCacheOptions? options = null, Func<string, TenantDefinition?>? tenantOf = null)
     {
         _timeProvider = timeProvider;
+        _tenantOf = tenantOf ?? (static _ => null);
         _options = options ?? new ApiKeyCacheOptions();
         _knownBySpan = _known.GetAlternateLookup<ReadOnlySpan<char>>();
         _unknownBySpan = _unknown.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -58,7 +63,7 @@ internal sealed class ApiKeyCache
     /// <summary>Remembers what the store said about <paramref name="id"/> (null: no such key), unless an invalidation raced the load.</summary>
     public CachedKey Add(string id, StoredApiKey? key, long generationAtLoad)
     {
-        var entry = new CachedKey(key, _timeProvider.GetTimestamp());
+        var entry = new CachedKey(key, key is null ? null : _tenantOf(key.Tenant), _timeProvider.GetTimestamp());
         if (Generation != generationAtLoad)
         {
             return entry;
@@ -80,6 +85,14 @@ internal sealed class ApiKeyCache
         return entry;
     }
 
+    /// <summary>Forgets every key at once: a tenant changed, and the identities built from it with it.</summary>
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _known.Clear();
+        _unknown.Clear();
+    }
+
     /// <summary>Forgets <paramref name="id"/> at once: the next request with it goes to the store.</summary>
     public void Invalidate(string id)
     {
@@ -90,12 +103,18 @@ internal sealed class ApiKeyCache
 }
 
 /// <summary>What the store said about one key id, and when; <see cref="Key"/> is null for an id that does not exist.</summary>
-internal sealed class CachedKey(StoredApiKey? key, long loadedAt)
+internal sealed class CachedKey(StoredApiKey? key, TenantDefinition? tenant, long loadedAt)
 {
     public StoredApiKey? Key { get; } = key;
 
-    /// <summary>Built once per load, so authenticated requests share it instead of allocating one each.</summary>
-    public CallerIdentity? Identity { get; } = key is null ? null : new CallerIdentity(key.Id, key.Name, key.Tenant, key.Role);
+    /// <summary>
+    /// Built once per load, so authenticated requests share it instead of allocating one each. The role is the
+    /// lower of the key's and its tenant's (a user tenant's admin key acts as a user); the priority is the tenant's.
+    /// </summary>
+    public CallerIdentity? Identity { get; } = key is null ? null : new CallerIdentity(
+        key.Id, key.Name, key.Tenant,
+        tenant is { Role: KeyRole.User } ? KeyRole.User : key.Role,
+        tenant?.Priority ?? TenantPriority.Normal);
 
     public long LoadedAt { get; } = loadedAt;
 }

@@ -25,6 +25,15 @@ internal enum AuthFailure
 
     /// <summary>The key could not be looked up: the store failed. Not the caller's fault: 503.</summary>
     StoreUnavailable,
+
+    /// <summary>A JWT with a bad signature, issuer, audience or algorithm, no <c>exp</c>, not yet valid, or for a tenant that does not exist.</summary>
+    InvalidToken,
+
+    /// <summary>A valid JWT past its <c>exp</c> plus the allowed clock skew.</summary>
+    ExpiredToken,
+
+    /// <summary>A valid JWT without the configured tenant claim.</summary>
+    TokenWithoutTenant,
 }
 
 /// <summary>The outcome of authentication: a caller, or a failure and the key it was about (only when proven).</summary>

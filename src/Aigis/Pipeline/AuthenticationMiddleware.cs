@@ -13,7 +13,7 @@ namespace Aigis.Pipeline;
 /// request; a refusal is a 401 in OpenAI's shape and an audit event. With auth disabled, headers pass untouched
 /// (a client may be authenticating to the model service itself).
 /// </summary>
-internal sealed class AuthenticationMiddleware(RequestDelegate next, GatewayState state, ApiKeyAuthenticator authenticator, AuditWriter audit, TimeProvider timeProvider)
+internal sealed class AuthenticationMiddleware(RequestDelegate next, GatewayState state, CredentialAuthenticator authenticator, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -67,6 +67,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, GatewayStat
     {
         var error = GatewayError.ForAuthFailure(result);
         audit.Record(AuthAudit.Refused(context, "public", result, error.Code, timeProvider.GetUtcNow()));
+        metrics.AuthRefused("public", error.Code);
         return GatewayErrorWriter.WriteAsync(context, error, PipelineStage.Authentication);
     }
 }

@@ -86,6 +86,9 @@ internal readonly record struct GatewayError(int StatusCode, string Type, string
         Identity.AuthFailure.Expired => ExpiredApiKey(result.Rotated),
         Identity.AuthFailure.Revoked => RevokedApiKey(),
         Identity.AuthFailure.StoreUnavailable => AuthUnavailable(),
+        Identity.AuthFailure.InvalidToken => new(401, "authentication_error", "invalid_token", "The bearer token is not valid for this gateway."),
+        Identity.AuthFailure.ExpiredToken => new(401, "authentication_error", "expired_token", "The bearer token has expired; get a new one from your identity provider."),
+        Identity.AuthFailure.TokenWithoutTenant => new(401, "authentication_error", "missing_tenant_claim", "The bearer token names no tenant; the identity provider must set the tenant claim."),
         _ => InvalidApiKey(),
     };
 

@@ -102,6 +102,13 @@ internal static class ModelRequestReader
             {
                 if (reader.ValueTextEquals("model"u8))
                 {
+                    if (modelSeen)
+                    {
+                        // Parsers disagree on which of two keys counts: the gateway would authorize and route one
+                        // model while the model server served the other.
+                        return (null, false, GatewayError.InvalidJson("the body names `model` twice"));
+                    }
+
                     reader.Read();
                     modelSeen = true;
                     if (reader.TokenType == JsonTokenType.String)

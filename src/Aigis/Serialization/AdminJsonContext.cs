@@ -87,5 +87,8 @@ internal sealed record InstanceList(string Object, IReadOnlyList<InstanceView> D
 [JsonSerializable(typeof(CreatedKeyView))]
 [JsonSerializable(typeof(KeyList))]
 [JsonSerializable(typeof(AuditList))]
+[JsonSerializable(typeof(TenantRequest))]
+[JsonSerializable(typeof(TenantView))]
+[JsonSerializable(typeof(TenantList))]
 [JsonSerializable(typeof(InstanceList))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

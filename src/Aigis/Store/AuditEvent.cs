@@ -33,6 +33,11 @@ internal static class AuditActions
     public const string KeyRevoked = "key.revoked";
     public const string AuthRefused = "auth.refused";
     public const string AdminCall = "admin.call";
+    public const string TenantCreated = "tenant.created";
+    public const string TenantUpdated = "tenant.updated";
+    public const string TenantDeleted = "tenant.deleted";
+    public const string AccessRefused = "access.refused";
+    public const string LimitRefused = "limit.refused";
 
     public const string System = "aigis";
     public const string Anonymous = "anonymous";

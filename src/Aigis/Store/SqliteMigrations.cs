@@ -61,5 +61,50 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_alert_events_at ON alert_events (at);
             """),
+
+        // Lists are newline-separated (names and patterns cannot hold a newline); limits are nullable columns,
+        // money is whole micro-dollars. Every tenant that keys already name is created allowed everything, with
+        // the admin role, so a store from before tenants keeps working exactly as it did.
+        new(4, "tenants", """
+            CREATE TABLE tenants (
+                name              TEXT PRIMARY KEY,
+                services          TEXT NOT NULL,
+                models            TEXT NOT NULL,
+                role              TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+                priority          TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high')),
+                rpm               BIGINT,
+                tpm               BIGINT,
+                tpd               BIGINT,
+                concurrency       BIGINT,
+                key_rpm           BIGINT,
+                key_tpm           BIGINT,
+                key_tpd           BIGINT,
+                key_concurrency   BIGINT,
+                budget_micros     BIGINT,
+                budget_period     TEXT CHECK (budget_period IN ('day', 'month')),
+                key_budget_micros BIGINT,
+                key_budget_period TEXT CHECK (key_budget_period IN ('day', 'month')),
+                created_at        BIGINT NOT NULL,
+                updated_at        BIGINT NOT NULL,
+                created_by        TEXT NOT NULL
+            );
+            INSERT INTO tenants (name, services, models, role, priority, created_at, updated_at, created_by)
+            VALUES ('default', '*', '*', 'admin', 'normal', 0, 0, 'aigis');
+            INSERT INTO tenants (name, services, models, role, priority, created_at, updated_at, created_by)
+            SELECT DISTINCT tenant, '*', '*', 'admin', 'normal', 0, 0, 'aigis' FROM api_keys WHERE tenant <> 'default';
+            """),
+
+        // One row per subject (tenant:NAME or key:ID) per UTC day; budgets by month sum the month's days.
+        new(5, "usage and spend", """
+            CREATE TABLE usage_daily (
+                subject           TEXT NOT NULL,
+                day               BIGINT NOT NULL,
+                requests          BIGINT NOT NULL,
+                prompt_tokens     BIGINT NOT NULL,
+                completion_tokens BIGINT NOT NULL,
+                cost_micros       BIGINT NOT NULL,
+                PRIMARY KEY (subject, day)
+            );
+            """),
     ];
 }

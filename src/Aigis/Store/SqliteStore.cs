@@ -8,7 +8,7 @@ namespace Aigis.Store;
 /// The embedded store: one SQLite file in WAL mode (readers never wait for the writer). Connections come from
 /// Microsoft.Data.Sqlite's pool, one per operation; every statement is parameterized.
 /// </summary>
-internal sealed partial class SqliteStore : IKeyStore, IAuditStore
+internal sealed partial class SqliteStore : IKeyStore, IAuditStore, ITenantStore
 {
     private const string KeyColumns = "id, secret_hash, name, tenant, role, created_at, expires_at, revoked_at, replaced_by, replaces, created_by";
     private const string AuditColumns = "id, at, action, outcome, actor, subject, reason, request_id, client, detail";

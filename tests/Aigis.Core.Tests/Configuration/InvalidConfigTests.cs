@@ -667,6 +667,72 @@ public sealed class InvalidConfigTests
             """,
             2, 3, "unknown key 'pth' in store; did you mean 'path'?"
         },
+        {
+            "unknown token encoding",
+            """
+            |usage:
+            |  encoding: o200
+            """,
+            2, 13, "usage.encoding: unknown value 'o200'; did you mean 'o200k'?"
+        },
+        {
+            "negative price",
+            """
+            |usage:
+            |  models:
+            |    gpt-4o: {input: -1}
+            """,
+            3, 21, "usage.models[gpt-4o].input"
+        },
+        {
+            "bad model pattern",
+            """
+            |usage:
+            |  models:
+            |    "gpt 4o": {input: 1}
+            """,
+            3, 5, "usage.models[gpt 4o]: 'gpt 4o' has the character ' '"
+        },
+        {
+            "unknown usage rule key",
+            """
+            |usage:
+            |  models:
+            |    gpt-4o: {inputt: 1}
+            """,
+            3, 14, "unknown key 'inputt' in usage.models[gpt-4o]; did you mean 'input'?"
+        },
+        {
+            "jwt without audience",
+            """
+            |jwt:
+            |  issuer: https://idp
+            |  secretFile: s
+            """,
+            2, 3, "jwt: issuer and audience are both required"
+        },
+        {
+            "jwt with two key sources",
+            """
+            |jwt:
+            |  issuer: https://idp
+            |  audience: aigis
+            |  secretFile: s
+            |  jwksFile: k.json
+            """,
+            2, 3, "jwt: give exactly one of secretFile"
+        },
+        {
+            "jwt clock skew too large",
+            """
+            |jwt:
+            |  issuer: https://idp
+            |  audience: aigis
+            |  secretFile: s
+            |  clockSkew: 1h
+            """,
+            5, 14, "jwt.clockSkew"
+        },
     };
 
     [Theory]

@@ -66,6 +66,18 @@ public sealed class ValidConfigTests
               healthPath: /health?deep=1
               startTimeout: 45s
               env: {SIM_MODE: fast, EMPTY: ""}
+        usage:
+          encoding: o200k
+          models:
+            "gpt-4o*": {encoding: o200k, input: 2.50, output: 10}
+            sim-*: {encoding: estimate, input: 0.000001}
+            llama-3-8b: {output: 0.2}
+        jwt:
+          issuer: https://idp.example.com
+          audience: aigis
+          jwksFile: /etc/aigis/jwks.json
+          clockSkew: 10s
+          tenantClaim: org
         """;
 
     [Fact]
@@ -220,6 +232,25 @@ public sealed class ValidConfigTests
         Assert.Equal(first.Services[0].Admission, second.Config.Services[0].Admission);
         Assert.Equal(first.Services[2].Runtime, second.Config.Services[2].Runtime);
         Assert.Equal(first.Services[2].Process, second.Config.Services[2].Process);
+        Assert.Equal(first.Usage.Encoding, second.Config.Usage.Encoding);
+        Assert.Equal(first.Usage.Models, second.Config.Usage.Models);
+        Assert.Equal(first.Jwt, second.Config.Jwt);
+        Assert.Equal(("org", "role", TimeSpan.FromSeconds(10)), (first.Jwt!.TenantClaim, first.Jwt.RoleClaim, first.Jwt.ClockSkew));
+    }
+
+    [Fact]
+    public void Binds_the_usage_section_in_file_order_with_prices_in_micro_dollars()
+    {
+        var usage = ConfigLoader.LoadText(FullConfig, "full.yaml").Config!.Usage;
+
+        Assert.Equal(TokenEncoding.O200k, usage.Encoding);
+        Assert.Equal(
+            [
+                new ModelUsageRule("gpt-4o*", TokenEncoding.O200k, 2_500_000, 10_000_000),
+                new ModelUsageRule("sim-*", TokenEncoding.Estimate, 1, 0),
+                new ModelUsageRule("llama-3-8b", null, 0, 200_000),
+            ],
+            usage.Models);
     }
 
     [Fact]

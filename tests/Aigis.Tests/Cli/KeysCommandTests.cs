@@ -16,6 +16,7 @@ public sealed partial class KeysCommandTests
         await using var upstream = await TestUpstream.StartAsync("chat");
         await using var gateway = await AuthenticationTests.StartAsync(upstream);
         var env = Environment(gateway);
+        await TenantsApi.EnsureAsync(gateway.AdminApi, "acme");
 
         var create = await RunAsync(env, "keys", "create", "--name", "billing", "--tenant", "acme", "--expires", "30d");
         var key = KeyLine().Match(create.Stdout).Groups["key"].Value;
@@ -100,6 +101,40 @@ public sealed partial class KeysCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tenants_are_created_shown_updated_listed_and_deleted_through_the_cli()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync("[]");
+        var env = Environment(gateway);
+
+        var create = await RunAsync(env, "tenants", "create", "acme", "--models", "gpt-*,sim-embed", "--services", "chat", "--rpm", "60", "--key-concurrency", "2", "--budget", "7.50", "--budget-period", "day");
+        var update = await RunAsync(env, "tenants", "update", "acme", "--tpm", "1000", "--priority", "high");
+        var clear = await RunAsync(env, "tenants", "update", "acme", "--rpm", "none", "--budget", "none");
+        var show = await RunAsync(env, "tenants", "show", "acme");
+        var list = await RunAsync(env, "tenants", "list");
+        var key = await RunAsync(env, "keys", "create", "--name", "k", "--tenant", "acme");
+        var blocked = await RunAsync(env, "tenants", "delete", "acme");
+        var badLimit = await RunAsync(env, "tenants", "update", "acme", "--rpm", "lots");
+
+        Assert.Equal(0, create.ExitCode);
+        Assert.Contains("models: gpt-*,sim-embed", create.Stdout, StringComparison.Ordinal);
+        Assert.Contains("limits: rpm=60 key_concurrency=2", create.Stdout, StringComparison.Ordinal);
+        Assert.Contains("budget: $7.5/day", create.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, update.ExitCode);
+        Assert.Contains("limits: rpm=60 tpm=1000 key_concurrency=2", update.Stdout, StringComparison.Ordinal);
+        Assert.Contains("priority: high", update.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, clear.ExitCode);
+        Assert.Contains("limits: tpm=1000 key_concurrency=2", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("budget: none", show.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^acme\s+user\s+high\s+chat\s+gpt-\*,sim-embed\s", list.Stdout);
+        Assert.Matches(@"(?m)^default\s+admin\s+normal\s+\*\s+\*\s", list.Stdout);
+        Assert.Equal(0, key.ExitCode);
+        Assert.Equal(1, blocked.ExitCode);
+        Assert.Contains("tenant_has_keys", blocked.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, badLimit.ExitCode);
+        Assert.Contains("--rpm: 'lots' is not a whole number", badLimit.Stderr, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> Environment(GatewayUnderTest gateway) => new()

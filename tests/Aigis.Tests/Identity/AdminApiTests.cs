@@ -38,6 +38,7 @@ public sealed class AdminApiTests
     public async Task Creation_shows_the_key_once_and_listing_never_shows_a_secret()
     {
         await using var gateway = await GatewayUnderTest.StartAsync("[]");
+        await TenantsApi.EnsureAsync(gateway.AdminApi, "acme");
 
         var response = await gateway.AdminApi.PostAsync("/admin/v1/keys", Json.Body("""{"name":"billing","tenant":"acme","role":"user","expires_in":"30d"}"""));
         var created = await Json.ReadAsync(response);

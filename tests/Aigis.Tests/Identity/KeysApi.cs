@@ -12,6 +12,7 @@ internal static class KeysApi
         var body = new Dictionary<string, string> { ["name"] = name };
         if (tenant is not null)
         {
+            await TenantsApi.EnsureAsync(admin, tenant);
             body["tenant"] = tenant;
         }
 

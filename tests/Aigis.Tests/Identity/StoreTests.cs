@@ -129,6 +129,52 @@ public sealed class StoreTests : IDisposable
         CreatedBy = "test",
     };
 
+    [Fact]
+    public async Task The_tenants_migration_creates_every_tenant_that_keys_already_name_allowed_everything()
+    {
+        var path = Path.Combine(_directory, "aigis.db");
+        var old = new SqliteStore(path);
+        await old.MigrateAsync(SqliteMigrations.All.Take(3).ToArray(), _time, CancellationToken.None);
+        await old.InsertKeyAsync(Key("k1") with { Tenant = "acme" }, CancellationToken.None);
+        await old.InsertKeyAsync(Key("k2") with { Tenant = "acme" }, CancellationToken.None);
+
+        var store = new SqliteStore(path);
+        await store.MigrateAsync(SqliteMigrations.All, _time, CancellationToken.None);
+        var tenants = await store.ListTenantsAsync(CancellationToken.None);
+
+        Assert.Equal(["acme", "default"], tenants.Select(t => t.Name));
+        Assert.All(tenants, t => Assert.Equal(["*"], t.Definition.Models));
+        Assert.All(tenants, t => Assert.Equal(["*"], t.Definition.Services));
+        Assert.All(tenants, t => Assert.Equal(KeyRole.Admin, t.Definition.Role));
+    }
+
+    [Fact]
+    public async Task A_tenant_round_trips_through_the_store_with_every_field()
+    {
+        var store = new SqliteStore(Path.Combine(_directory, "aigis.db"));
+        await store.MigrateAsync(SqliteMigrations.All, _time, CancellationToken.None);
+        var definition = new TenantDefinition
+        {
+            Name = "acme",
+            Services = ["chat", "img-*"],
+            Models = ["gpt-?o", "meta-llama/Llama-3-8B"],
+            Role = KeyRole.User,
+            Priority = TenantPriority.Low,
+            Limits = new TenantLimits { RequestsPerMinute = 1, TokensPerMinute = 2, TokensPerDay = 3, ConcurrentRequests = 4 },
+            KeyLimits = new TenantLimits { RequestsPerMinute = 5, TokensPerMinute = 6, TokensPerDay = 7, ConcurrentRequests = 8 },
+            Budget = new TenantBudget(12_500_000, BudgetPeriod.Month),
+            KeyBudget = new TenantBudget(1, BudgetPeriod.Day),
+        };
+
+        Assert.True(await store.InsertTenantAsync(new StoredTenant(definition, _time.GetUtcNow(), _time.GetUtcNow(), "me"), CancellationToken.None));
+        Assert.False(await store.InsertTenantAsync(new StoredTenant(definition, _time.GetUtcNow(), _time.GetUtcNow(), "me"), CancellationToken.None));
+        var read = await store.FindTenantAsync("acme", CancellationToken.None);
+
+        Assert.NotNull(read);
+        Assert.True(read.Definition.SameAs(definition));
+        Assert.Equal("me", read.CreatedBy);
+    }
+
     private static async Task<string?> ScalarAsync(string path, string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={path}");

@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+
+namespace Aigis.Identity;
+
+/// <summary>
+/// Counters of the identity and limits stages, on the meter <c>Aigis.Identity</c>. Labels are bounded sets
+/// (error codes, listener, scope, limit kind); never a tenant, key or path.
+/// </summary>
+internal sealed class IdentityMetrics : IDisposable
+{
+    public const string MeterName = "Aigis.Identity";
+
+    private readonly Meter _meter = new(MeterName);
+
+    /// <summary>This instance's meter (one per gateway), so a test listens to its own gateway only.</summary>
+    public Meter Meter => _meter;
+    private readonly Counter<long> _authRefusals;
+    private readonly Counter<long> _accessRefusals;
+    private readonly Counter<long> _limitRefusals;
+    private readonly Counter<long> _tokens;
+    private readonly Counter<long> _spend;
+
+    public IdentityMetrics()
+    {
+        _authRefusals = _meter.CreateCounter<long>("aigis.auth.refusals", description: "Requests refused by authentication, by listener and error code.");
+        _accessRefusals = _meter.CreateCounter<long>("aigis.access.refusals", description: "Requests refused by authorization, by error code.");
+        _limitRefusals = _meter.CreateCounter<long>("aigis.limit.refusals", description: "Requests refused by rate limits and budgets, by scope (tenant, key) and limit (rpm, tpm, tpd, concurrency, budget).");
+        _tokens = _meter.CreateCounter<long>("aigis.tokens", description: "Tokens charged, by kind (prompt, completion).");
+        _spend = _meter.CreateCounter<long>("aigis.spend.microdollars", unit: "{microdollar}", description: "Spend charged at the configured prices, in millionths of a US dollar.");
+    }
+
+    public void AuthRefused(string listener, string code) =>
+        _authRefusals.Add(1, new KeyValuePair<string, object?>("listener", listener), new KeyValuePair<string, object?>("code", code));
+
+    public void AccessRefused(string code) => _accessRefusals.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    public void LimitRefused(string scope, string limit) =>
+        _limitRefusals.Add(1, new KeyValuePair<string, object?>("scope", scope), new KeyValuePair<string, object?>("limit", limit));
+
+    public void Charged(long promptTokens, long completionTokens, long costMicros)
+    {
+        _tokens.Add(promptTokens, new KeyValuePair<string, object?>("kind", "prompt"));
+        _tokens.Add(completionTokens, new KeyValuePair<string, object?>("kind", "completion"));
+        _spend.Add(costMicros);
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
