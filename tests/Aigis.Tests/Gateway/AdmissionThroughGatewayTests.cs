@@ -74,6 +74,45 @@ public sealed class AdmissionThroughGatewayTests
     }
 
     [Fact]
+    public async Task A_high_priority_tenant_takes_the_queue_place_of_a_low_priority_one_which_is_shed_first()
+    {
+        await using var upstream = await HeldUpstream.StartAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(
+            Service(upstream.Url, "{enabled: true, algorithm: fixed, initialLimit: 1, queue: {maxSize: 1, maxWait: 20s}}"), "  auth: required");
+        var keys = new Dictionary<string, string>();
+        foreach (var (tenant, priority) in new[] { ("gold", "high"), ("bronze", "low"), ("plain", "normal") })
+        {
+            await Identity.TenantsApi.EnsureAsync(gateway.AdminApi, tenant, $$"""{"services":["*"],"models":["*"],"priority":"{{priority}}"}""");
+            keys[tenant] = (await Identity.KeysApi.CreateAsync(gateway.AdminApi, tenant + "-key", tenant)).Key;
+        }
+
+        var shed = new List<(long Value, string Service, string Priority, string Reason)>();
+        using var listener = ListenForShed(shed);
+        using var plain = gateway.PublicWithKey(keys["plain"]);
+        using var bronze = gateway.PublicWithKey(keys["bronze"]);
+        using var gold = gateway.PublicWithKey(keys["gold"]);
+
+        var holding = plain.PostAsync("/v1/chat/completions", Json.Body("""{"model":"m"}"""));
+        await upstream.Arrived.WaitAsync(TimeSpan.FromSeconds(10));
+        var low = bronze.PostAsync("/v1/chat/completions", Json.Body("""{"model":"m"}"""));
+        await Eventually.TrueAsync(async () =>
+            (await Json.ReadAsync(await gateway.AdminApi.GetAsync("/admin/v1/admission"))).GetProperty("data")[0].GetProperty("queue").GetProperty("low").GetInt32() == 1,
+            TimeSpan.FromSeconds(10), () => "the low-priority request never queued");
+        var high = gold.PostAsync("/v1/chat/completions", Json.Body("""{"model":"m"}"""));
+
+        var lowResponse = await low.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lowResponse.StatusCode);
+        Assert.Equal("overloaded", (await Json.ErrorAsync(lowResponse)).Code);
+        Assert.True(lowResponse.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Contains((1L, "chat", "low", "evicted"), shed);
+        Assert.False(high.IsCompleted);
+
+        upstream.Release();
+        Assert.Equal(HttpStatusCode.OK, (await holding).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await high.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+    }
+
+    [Fact]
     public async Task The_admission_view_needs_an_admin_key()
     {
         await using var gateway = await GatewayUnderTest.StartAsync("[]");
