@@ -40,6 +40,14 @@ public sealed record GatewayConfig
 
     /// <summary>Whether the public listener asks callers for a credential. Applies live on reload.</summary>
     public AuthMode Auth { get; init; } = AuthMode.Required;
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long shutdown lets in-flight requests and streams finish; what is left just before it is cut (503, or an
+    /// error event for a stream). Read when shutdown begins, so a reload applies.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 }
 
 public enum AuthMode
@@ -113,6 +121,8 @@ public sealed record ServiceConfig
 
     public TimeoutsConfig Timeouts { get; init; } = new();
 
+    /// <summary>Adaptive concurrency per instance and the queue before it; off by default.</summary>
+    public Admission.AdmissionOptions Admission { get; init; } = new();
     /// <summary>Active health checks; null when the service is not probed (passive health still applies).</summary>
     public Resilience.HealthCheckOptions? Health { get; init; }
 

@@ -21,6 +21,7 @@ public static class ConfigWriter
                     { "admin", Plain(config.Gateway.Admin.OriginalString) },
                     { "maxBodySize", Plain(SizeParser.Format(config.Gateway.MaxBodySize)) },
                     { "auth", Plain(config.Gateway.Auth == AuthMode.Disabled ? "disabled" : "required") },
+                    { "shutdownTimeout", Plain(DurationParser.Format(config.Gateway.ShutdownTimeout)) },
                 }
             },
             { "store", new YamlMappingNode { { "path", Quoted(config.Store.Path) } } },
@@ -78,6 +79,11 @@ public static class ConfigWriter
         {
             node.Add("balancing", Balancing(service.Balancing));
         }
+        if (service.Admission != new Admission.AdmissionOptions())
+        {
+            node.Add("admission", Admission(service.Admission));
+        }
+
         node.Add("runtime", Plain(service.Runtime == RuntimeKind.Process ? "process" : "static"));
         node.Add("timeouts", new YamlMappingNode
         {
@@ -134,6 +140,40 @@ public static class ConfigWriter
             { "prefillWeight", Plain(Number(options.PrefillWeight)) },
             { "overloadMargin", Plain(Number(options.OverloadMargin)) },
             { "prefixIndexCapacity", Plain(options.PrefixIndexCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+        };
+    }
+
+    private static YamlMappingNode Admission(Admission.AdmissionOptions options)
+    {
+        static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+        static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
+        return new YamlMappingNode
+        {
+            { "enabled", Plain(options.Enabled ? "true" : "false") },
+            { "algorithm", Plain(options.Algorithm == Core.Admission.AdmissionAlgorithm.Fixed ? "fixed" : "gradient2") },
+            { "initialLimit", Plain(Integer(options.InitialLimit)) },
+            { "minLimit", Plain(Integer(options.MinLimit)) },
+            { "maxLimit", Plain(Integer(options.MaxLimit)) },
+            { "smoothing", Plain(Number(options.Smoothing)) },
+            { "rttTolerance", Plain(Number(options.RttTolerance)) },
+            { "longWindow", Plain(Integer(options.LongWindow)) },
+            {
+                "growth", Plain(options.Growth switch
+                {
+                    Core.Admission.LimitGrowth.Log10 => "log10",
+                    Core.Admission.LimitGrowth.Constant => Integer(options.GrowthConstant),
+                    _ => "sqrt",
+                })
+            },
+            { "window", Plain(DurationParser.Format(options.Window)) },
+            { "windowSamples", Plain(Integer(options.WindowSamples)) },
+            {
+                "queue", new YamlMappingNode
+                {
+                    { "maxSize", Plain(Integer(options.Queue.MaxSize)) },
+                    { "maxWait", Plain(DurationParser.Format(options.Queue.MaxWait)) },
+                }
+            },
         };
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Aigis.Bench.Load;
 using Aigis.Bench.Routing;
 using Aigis.Bench.Routing.Presets;
 using Aigis.Core.Balancing;
@@ -6,13 +7,17 @@ using Aigis.Core.Configuration;
 
 namespace Aigis.Cli;
 
-/// <summary><c>aigis bench</c>: the project's own benchmarks. <c>routing</c> compares balancing policies on a simulated fleet.</summary>
+/// <summary>
+/// <c>aigis bench</c>: the project's own benchmarks. <c>routing</c> compares balancing policies on a simulated fleet;
+/// <c>load</c> sends open-loop load at a real URL.
+/// </summary>
 internal static class BenchCommand
 {
     public static Command Create(TextWriter output, TextWriter error) =>
         new("bench", "Run the project's benchmarks.")
         {
             CreateRouting(output, error),
+            CreateLoad(output, error),
         };
 
     private static Command CreateRouting(TextWriter output, TextWriter error)
@@ -64,6 +69,38 @@ internal static class BenchCommand
             };
             return RoutingBench.Run(arguments, output, error);
         });
+        return command;
+    }
+
+    private static Command CreateLoad(TextWriter output, TextWriter error)
+    {
+        var url = new Option<string>("--url") { Description = "Where to send requests (the gateway's /v1/chat/completions, a /svc/ URL, ...).", Required = true };
+        var rate = new Option<double>("--rate") { Description = "Requests started per second, whatever the answers do (open loop).", Required = true };
+        var duration = new Option<string>("--duration") { Description = "How long to send, e.g. 30s or 2m.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (with errors by status) instead of a table." };
+        var body = new Option<string?>("--body") { Description = "POST this file's bytes as JSON in every request." };
+        var model = new Option<string?>("--model") { Description = "POST a small chat completion for this model in every request." };
+        var header = new Option<string[]>("--header") { Description = "A request header NAME:VALUE (repeatable), e.g. --header 'authorization: Bearer KEY'.", AllowMultipleArgumentsPerToken = false };
+        var stream = new Option<bool>("--stream") { Description = "Ask for a streamed answer (with --model) and count a stream that does not end with [DONE] as an error." };
+        var cap = new Option<int>("--concurrency-cap") { Description = "Most requests open at once; later ones wait, their latency counted from when they were due.", DefaultValueFactory = _ => LoadPlan.DefaultConcurrencyCap };
+        var timeout = new Option<string>("--timeout") { Description = "A request without a complete answer by then counts as a timeout error.", DefaultValueFactory = _ => "30s" };
+        var command = new Command("load", "Send constant-rate open-loop load at a URL and print rps and latency percentiles measured without coordinated omission.")
+        {
+            url, rate, duration, json, body, model, header, stream, cap, timeout,
+        };
+        command.SetAction((parse, cancellation) => LoadBench.RunAsync(new LoadBenchArguments
+        {
+            Url = parse.GetValue(url)!,
+            Rate = parse.GetValue(rate),
+            Duration = parse.GetValue(duration)!,
+            Json = parse.GetValue(json),
+            BodyFile = parse.GetValue(body),
+            Model = parse.GetValue(model),
+            Headers = parse.GetValue(header) ?? [],
+            Stream = parse.GetValue(stream),
+            ConcurrencyCap = parse.GetValue(cap),
+            Timeout = parse.GetValue(timeout)!,
+        }, output, error, cancellation));
         return command;
     }
 }

@@ -126,9 +126,11 @@ internal static class UpCommand
             // Ctrl-C or SIGTERM: drain and stop.
         }
 
-        output.WriteLine("aigis: shutting down, draining in-flight requests");
-        using var drain = new CancellationTokenSource(options.ShutdownTimeout);
-        await host.StopAsync(drain.Token);
+        output.WriteLine($"aigis: shutting down, draining in-flight requests and streams for up to {DurationParser.Format(host.ShutdownTimeout)}");
+        output.Flush();
+
+        // The host bounds the drain itself (gateway.shutdownTimeout) and cuts what is left before aborting it.
+        await host.StopAsync(CancellationToken.None);
         return ExitCodes.Success;
     }
 

@@ -34,7 +34,10 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly WebApplication _public;
     private readonly WebApplication _admin;
     private readonly AigisHostOptions _options;
-    private readonly UpstreamInvokers _invokers = new();
+    private readonly UpstreamInvokers _invokers;
+    private readonly Shutdown.ShutdownDrain _drain;
+    private int _stopping;
+
     private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
     private readonly Resilience.InstanceHealthEvents _healthEvents;
     private Resilience.ActiveHealthChecker? _healthChecker;
@@ -44,6 +47,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private Balancing.InstanceMetricsScraper? _scraper;
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
+    private readonly Admission.AdmissionGate _admission;
     private readonly CredentialAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits = new();
     private readonly IdentityMetrics _identityMetrics = new();
@@ -62,6 +66,8 @@ internal sealed class AigisHost : IAsyncDisposable
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        _drain = new Shutdown.ShutdownDrain(options.TimeProvider);
+        _invokers = new UpstreamInvokers(_drain);
         _healthEvents = new Resilience.InstanceHealthEvents(_resilienceMetrics, options.TimeProvider, loggerFactory.CreateLogger<Resilience.InstanceHealthEvents>());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
@@ -76,6 +82,8 @@ internal sealed class AigisHost : IAsyncDisposable
         Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         State.ConfigApplied += OnConfigApplied;
+        _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
+        _drain.Cut.Register(_admission.ShedQueued);
         _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
         _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
         _accessLog = new AccessLogWriter(
@@ -171,17 +179,31 @@ internal sealed class AigisHost : IAsyncDisposable
         State.IsReady = true;
     }
 
+    /// <summary>How long shutdown drains: the host option when set (tests), else <c>gateway.shutdownTimeout</c> as loaded now.</summary>
+    public TimeSpan ShutdownTimeout => _options.ShutdownTimeout ?? State.Config.Gateway.ShutdownTimeout;
+
     /// <summary>
-    /// Stops taking new requests, lets in-flight ones finish up to the shutdown timeout, then stops the replicas
-    /// (after the requests they were serving) and the admin listener.
+    /// Stops taking new requests and lets in-flight requests and streams finish until the shutdown timeout; just
+    /// before it, cuts what is left so nothing looks like a clean finish (<see cref="Shutdown.ShutdownDrain"/>), and at
+    /// it aborts what still runs. Then stops the replicas (after the requests they were serving) and the admin listener.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopping, 1) == 1)
+        {
+            // Stopped already (a test stops, then disposes): the drain has run its course.
+            return;
+        }
+
         State.IsReady = false;
         _watcher?.Dispose();
+        var timeout = ShutdownTimeout;
+        _drain.Begin(timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            await _public.StopAsync(cancellationToken);
+            await _public.StopAsync(deadline.Token);
         }
         finally
         {
@@ -219,6 +241,8 @@ internal sealed class AigisHost : IAsyncDisposable
         await _audit.DisposeAsync();
         _identityMetrics.Dispose();
         _invokers.Dispose();
+        _admission.Dispose();
+        _drain.Dispose();
         _resilienceMetrics.Dispose();
         await _accessLog.DisposeAsync();
         await _alerts.DisposeAsync();
@@ -319,6 +343,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
+        builder.Services.AddSingleton<AdminAdmissionEndpoints>();
         builder.Services.AddSingleton(Tenants);
         builder.Services.AddSingleton<AdminTenantEndpoints>();
         builder.Services.AddSingleton<AdminInstanceEndpoints>();
@@ -340,6 +365,7 @@ internal sealed class AigisHost : IAsyncDisposable
         AdminEndpoints.Map(app, State);
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminAdmissionEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminTenantEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
@@ -359,9 +385,11 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(_authenticator);
         builder.Services.AddSingleton(Directory);
         builder.Services.AddSingleton(_audit);
+        builder.Services.AddSingleton(_admission);
+        builder.Services.AddSingleton(_drain);
         builder.Services.AddSingleton(_identityMetrics);
         builder.Services.AddSingleton(_security);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         return builder;
     }
 
@@ -370,6 +398,7 @@ internal sealed class AigisHost : IAsyncDisposable
     {
         GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
         AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
+        Admission.AdmissionMetrics.MeterName => !ReferenceEquals(instrument.Meter, _admission.Meter),
         IdentityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _identityMetrics.Meter),
         SecurityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _securityMetrics.Meter),
         _ => false,

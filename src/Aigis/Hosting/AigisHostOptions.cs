@@ -15,8 +15,8 @@ internal sealed record AigisHostOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>How long shutdown waits for in-flight requests and streams before cutting them.</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long shutdown waits for in-flight requests and streams before cutting them; null: <c>gateway.shutdownTimeout</c>.</summary>
+    public TimeSpan? ShutdownTimeout { get; init; }
 
     /// <summary>Where <c>telemetry.accessLog: stdout</c> writes; null for the process's standard output.</summary>
     public Stream? StandardOutput { get; init; }

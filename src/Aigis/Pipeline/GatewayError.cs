@@ -39,6 +39,12 @@ internal readonly record struct GatewayError(int StatusCode, string Type, string
     public static GatewayError NoInstance(string service) =>
         new(503, "server_error", "no_upstream", $"The service `{service}` has no instance to serve this request.");
 
+    public static GatewayError Overloaded(string service, int retryAfterSeconds) =>
+        new(503, "server_error", "overloaded", $"The service `{service}` is at capacity; retry after {retryAfterSeconds} s.");
+
+    public static GatewayError ShuttingDown() =>
+        new(503, "server_error", "shutting_down", "The gateway is shutting down and cut this request before its answer came; retry the request.");
+
     public static GatewayError UpstreamUnreachable(string service) =>
         new(502, "server_error", "upstream_unreachable", $"The service `{service}` could not be reached.");
 

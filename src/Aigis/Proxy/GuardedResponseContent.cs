@@ -186,8 +186,8 @@ internal sealed class GuardedResponseContent : HttpContent
         }
         catch (Exception exception) when (exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
-            // The boundary with the upstream connection: a reset or a cut chunk becomes a failure value.
-            _attempt.Failure = UpstreamFailure.Cut;
+            // The boundary with the upstream connection: a reset or a cut chunk becomes a failure value (or the drain's cut).
+            _attempt.Failure = exception is Hosting.Shutdown.ShutdownCutException ? UpstreamFailure.ShuttingDown : UpstreamFailure.Cut;
             return;
         }
 

@@ -14,6 +14,7 @@ internal static class StreamErrorEvents
     private static readonly byte[] s_stalled = Event("The upstream sent nothing for longer than the idle timeout; the stream was ended.");
     private static readonly byte[] s_malformed = Event("The upstream sent a malformed event; the stream was ended.");
     private static readonly byte[] s_total = Event("The answer took longer than the total timeout; the stream was ended.");
+    private static readonly byte[] s_shuttingDown = Event("The gateway is shutting down and cut this answer before it finished; retry the request.", "shutting_down");
 
     /// <summary>The event for <paramref name="failure"/>, preceded by a blank line when an event was left open.</summary>
     public static ReadOnlyMemory<byte> For(UpstreamFailure failure, bool eventOpen)
@@ -23,6 +24,7 @@ internal static class StreamErrorEvents
             UpstreamFailure.IdleTimeout => s_stalled,
             UpstreamFailure.Malformed => s_malformed,
             UpstreamFailure.TotalTimeout => s_total,
+            UpstreamFailure.ShuttingDown => s_shuttingDown,
             _ => s_cut,
         };
 
@@ -36,9 +38,10 @@ internal static class StreamErrorEvents
         UpstreamFailure.IdleTimeout => "stalled",
         UpstreamFailure.Malformed => "malformed",
         UpstreamFailure.TotalTimeout => "total_timeout",
+        UpstreamFailure.ShuttingDown => "shutting_down",
         _ => "cut",
     };
 
-    private static byte[] Event(string message) =>
-        Encoding.UTF8.GetBytes($"\ndata: {{\"error\":{{\"message\":\"{message}\",\"type\":\"server_error\",\"code\":\"{Code}\"}}}}\n\n");
+    private static byte[] Event(string message, string code = Code) =>
+        Encoding.UTF8.GetBytes($"\ndata: {{\"error\":{{\"message\":\"{message}\",\"type\":\"server_error\",\"code\":\"{code}\"}}}}\n\n");
 }

@@ -18,6 +18,9 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
 
     public long StartedAt { get; private set; }
 
+    /// <summary>When this attempt's first response body byte (or a bodiless answer) arrived; 0 until then.</summary>
+    public long FirstByteAt { get; private set; }
+
     /// <summary>When the first byte of the answer must have come (a timestamp).</summary>
     public long FirstByteDeadline { get; private set; }
 
@@ -59,6 +62,7 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
         instance.OnPrefillPending(promptBlocks);
         Instance = instance;
         StartedAt = Time.GetTimestamp();
+        FirstByteAt = 0;
         FirstByte = firstByte;
         Idle = idle;
         FirstByteDeadline = Math.Min(StartedAt + Ticks(firstByte), TotalDeadline);
@@ -84,6 +88,7 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
     public void OnFirstByte()
     {
         var now = Time.GetTimestamp();
+        FirstByteAt = now;
         var latency = Time.GetElapsedTime(StartedAt, now);
         Instance.Latency.Record(latency, now, Time);
         SettlePrefill();

@@ -22,4 +22,7 @@ internal enum UpstreamFailure
 
     /// <summary>A model stream sent an event that is not JSON.</summary>
     Malformed,
+
+    /// <summary>The gateway's shutdown drain cut the answer (Hosting/Shutdown); the instance is not to blame.</summary>
+    ShuttingDown,
 }

@@ -24,7 +24,8 @@ namespace Aigis.Proxy;
 /// </remarks>
 internal sealed partial class UpstreamForwarder(
     IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, InstanceHealthEvents health,
-    ResilienceMetrics metrics, TimeProvider time, ILogger<UpstreamForwarder> logger)
+    ResilienceMetrics metrics, TimeProvider time, ILogger<UpstreamForwarder> logger,
+    Admission.AdmissionGate admission, Hosting.Shutdown.ShutdownDrain drain)
 {
     // One request config per distinct activity timeout, so forwarding allocates none per request.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
@@ -116,11 +117,26 @@ internal sealed partial class UpstreamForwarder(
                     return ForwardOutcome.RetryableFailure;
                 }
 
-                // Admission (adaptive concurrency per instance) decides here, and answers ForwardOutcome.Shed to refuse.
+                // Admission (Admission/AdmissionGate): a slot at this instance, a wait in its queue, or a refusal.
+                var ticket = await admission.EnterAsync(context, route, instance);
+                if (!ticket.IsAdmitted)
+                {
+                    return await RefusedAsync(context, route, ticket, state);
+                }
+
                 tried[count++] = instance;
                 // Held back only if a retry could happen: attempts, an instance not tried yet, and budget remain.
                 var retryLeft = count < options.Attempts && count < route.Instances.Length && route.RetryBudget.CanRetry();
-                var verdict = await SendOnceAsync(context, route, instance, request.PromptBlocks, attempt, state, mayRetry: retryLeft || state.HasFallback);
+                ForwardOutcome verdict;
+                try
+                {
+                    verdict = await SendOnceAsync(context, route, instance, request.PromptBlocks, attempt, state, mayRetry: retryLeft || state.HasFallback);
+                }
+                finally
+                {
+                    admission.Exit(ticket, context, failed: attempt.Failure != UpstreamFailure.None || attempt.StatusCode >= 500);
+                }
+
                 if (verdict != ForwardOutcome.RetryableFailure)
                 {
                     return verdict;
@@ -145,6 +161,27 @@ internal sealed partial class UpstreamForwarder(
         {
             ArrayPool<UpstreamInstance>.Shared.Return(tried, clearArray: true);
         }
+    }
+
+    /// <summary>
+    /// Admission refused the request at this instance: the client left (nobody to answer), the service's fallbacks
+    /// are tried (the refusal is answered if they fail too), or the refusal is answered now: 503 with Retry-After.
+    /// </summary>
+    private static async Task<ForwardOutcome> RefusedAsync(HttpContext context, ServiceRoute route, Admission.AdmissionTicket ticket, ForwardState state)
+    {
+        if (ticket.Reason == Core.Admission.ShedReason.Cancelled)
+        {
+            return ForwardOutcome.ClientGone;
+        }
+
+        if (state.HasFallback && ticket.Reason != Core.Admission.ShedReason.ShuttingDown)
+        {
+            state.SetError(Admission.AdmissionGate.ErrorFor(route, ticket), PipelineStage.Admission, keepEarlier: false);
+            return ForwardOutcome.Shed;
+        }
+
+        await Admission.AdmissionGate.RefuseAsync(context, route, ticket);
+        return ForwardOutcome.Failed;
     }
 
     /// <summary>One attempt. Returns <see cref="ForwardOutcome.RetryableFailure"/> when the client has seen nothing and another try is safe.</summary>
@@ -196,6 +233,21 @@ internal sealed partial class UpstreamForwarder(
             InstanceHealthEvents.Release(instance);
             Log.ClientAborted(logger, context.TraceIdentifier, route.Name, instance.Id);
             return ForwardOutcome.ClientGone;
+        }
+
+        if (drain.IsCut && (error != ForwarderError.None || attempt.Failure != UpstreamFailure.None))
+        {
+            // Cut by the shutdown drain (Hosting/Shutdown): not the instance's fault, and never retried.
+            InstanceHealthEvents.Release(instance);
+            if (attempt.Delivering || context.Response.HasStarted)
+            {
+                // An event stream ended with the shutting_down error event; anything else was aborted by YARP.
+                context.Record().ErrorCode = "shutting_down";
+                return ForwardOutcome.Failed;
+            }
+
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.ShuttingDown(), PipelineStage.Forward);
+            return ForwardOutcome.Failed;
         }
 
         var (result, gatewayError) = Classify(context, route, attempt, error, exception);

@@ -9,11 +9,11 @@ namespace Aigis.Proxy;
 /// and survive config reloads; a reload that changes a timeout gets a new client while in-flight requests
 /// finish on the old one, which is kept (the set of distinct timeouts is small and bounded by the config).
 /// </summary>
-internal sealed class UpstreamInvokers : IDisposable
+internal sealed class UpstreamInvokers(Hosting.Shutdown.ShutdownDrain drain) : IDisposable
 {
     private readonly ConcurrentDictionary<TimeSpan, HttpMessageInvoker> _byConnectTimeout = new();
 
-    public HttpMessageInvoker Get(TimeSpan connectTimeout) => _byConnectTimeout.GetOrAdd(connectTimeout, Create);
+    public HttpMessageInvoker Get(TimeSpan connectTimeout) => _byConnectTimeout.GetOrAdd(connectTimeout, static (timeout, self) => self.Create(timeout), this);
 
     public void Dispose()
     {
@@ -25,7 +25,8 @@ internal sealed class UpstreamInvokers : IDisposable
 
     // The settings YARP recommends for a forwarding client: no proxy, no redirects, no decompression,
     // no cookies, and no automatic trace headers (telemetry decides those); the wait for headers is bounded per attempt.
-    private static HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new FirstByteTimeoutHandler(new SocketsHttpHandler
+    // Outermost, the shutdown drain's cut (Hosting/Shutdown/DrainCutHandler).
+    private HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new Hosting.Shutdown.DrainCutHandler(drain) { InnerHandler = new FirstByteTimeoutHandler(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -35,5 +36,5 @@ internal sealed class UpstreamInvokers : IDisposable
         ConnectTimeout = connectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-    }), disposeHandler: true);
+    }) }, disposeHandler: true);
 }

@@ -535,6 +535,90 @@ public sealed class InvalidConfigTests
             3, 16, "staleAfter (1s) is shorter than scrapeInterval (5s)"
         },
         {
+            "unknown admission key with suggestion",
+            """
+            |services:
+            |  - name: a
+            |    admission:
+            |      maxLimt: 20
+            """,
+            4, 7, "unknown key 'maxLimt' in services[a].admission; did you mean 'maxLimit'?"
+        },
+        {
+            "admission algorithm unknown",
+            """
+            |services:
+            |  - name: a
+            |    admission: {algorithm: vegas}
+            """,
+            3, 28, "services[a].admission.algorithm: unknown value 'vegas'"
+        },
+        {
+            "admission enabled is not a boolean",
+            """
+            |services:
+            |  - name: a
+            |    admission: {enabled: yes}
+            """,
+            3, 26, "services[a].admission.enabled: unknown value 'yes'"
+        },
+        {
+            "admission smoothing out of range",
+            """
+            |services:
+            |  - name: a
+            |    admission: {smoothing: 2}
+            """,
+            3, 28, "services[a].admission.smoothing must be between 0.01 and 1, not 2"
+        },
+        {
+            "admission growth that is not a function",
+            """
+            |services:
+            |  - name: a
+            |    admission: {growth: cubic}
+            """,
+            3, 25, "'cubic' is not a growth; write sqrt, log10, or a whole number"
+        },
+        {
+            "admission min above max",
+            """
+            |services:
+            |  - name: a
+            |    admission: {minLimit: 50, maxLimit: 10}
+            """,
+            3, 16, "minLimit (50) is above maxLimit (10)"
+        },
+        {
+            "admission initial limit outside the bounds",
+            """
+            |services:
+            |  - name: a
+            |    admission: {initialLimit: 500}
+            """,
+            3, 16, "initialLimit (500) must be between minLimit (1) and maxLimit (200)"
+        },
+        {
+            "admission queue wait zero",
+            """
+            |services:
+            |  - name: a
+            |    admission:
+            |      queue: {maxSize: 10, maxWait: 0s}
+            """,
+            4, 37, "services[a].admission.queue.maxWait must be between 1ms and 10m, not 0s"
+        },
+        {
+            "admission queue size negative",
+            """
+            |services:
+            |  - name: a
+            |    admission:
+            |      queue: {maxSize: -1}
+            """,
+            4, 24, "services[a].admission.queue.maxSize must be between 0 and 100000, not -1"
+        },
+        {
             "unknown timeouts key",
             """
             |services:
@@ -543,6 +627,14 @@ public sealed class InvalidConfigTests
             |      idel: 5s
             """,
             4, 7, "unknown key 'idel' in services[a].timeouts; did you mean 'idle'?"
+        },
+        {
+            "shutdown timeout too short",
+            """
+            |gateway:
+            |  shutdownTimeout: 10ms
+            """,
+            2, 20, "gateway.shutdownTimeout must be between 100ms and 1h, not 10ms"
         },
         {
             "unknown auth mode",

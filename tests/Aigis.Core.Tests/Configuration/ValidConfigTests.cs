@@ -10,6 +10,7 @@ public sealed class ValidConfigTests
           admin: http://127.0.0.1:9081
           maxBodySize: 2MiB
           auth: disabled
+          shutdownTimeout: 45s
         store:
           path: /var/lib/aigis/aigis.db
         services:
@@ -40,6 +41,19 @@ public sealed class ValidConfigTests
               prefillWeight: 1.5
               overloadMargin: 12
               prefixIndexCapacity: 65536
+            admission:
+              enabled: true
+              algorithm: gradient2
+              initialLimit: 16
+              minLimit: 4
+              maxLimit: 64
+              smoothing: 0.3
+              rttTolerance: 2
+              longWindow: 300
+              growth: log10
+              window: 500ms
+              windowSamples: 5
+              queue: {maxSize: 32, maxWait: 1500ms}
             instances: [http://127.0.0.1:9100]
           - name: local
             kind: llm
@@ -77,6 +91,7 @@ public sealed class ValidConfigTests
         Assert.Equal(new Uri("http://127.0.0.1:9081"), config.Gateway.Admin);
         Assert.Equal(2 * 1024 * 1024, config.Gateway.MaxBodySize);
         Assert.Equal(AuthMode.Disabled, config.Gateway.Auth);
+        Assert.Equal(TimeSpan.FromSeconds(45), config.Gateway.ShutdownTimeout);
         Assert.Equal("/var/lib/aigis/aigis.db", config.Store.Path);
 
         var chat = config.Services[0];
@@ -123,6 +138,7 @@ public sealed class ValidConfigTests
 
         Assert.Equal(AuthMode.Required, config.Gateway.Auth);
         Assert.Equal("./.aigis/aigis.db", config.Store.Path);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.Gateway.ShutdownTimeout);
     }
 
     [Fact]
@@ -166,6 +182,37 @@ public sealed class ValidConfigTests
     }
 
     [Fact]
+    public void Admission_section_binds_every_parameter_and_is_off_by_default()
+    {
+        var config = ConfigLoader.LoadText(FullConfig, "full.yaml").Config!;
+
+        Assert.False(config.Services[0].Admission.Enabled);
+        var admission = config.Services[1].Admission;
+        Assert.True(admission.Enabled);
+        Assert.Equal(Aigis.Core.Admission.AdmissionAlgorithm.Gradient2, admission.Algorithm);
+        Assert.Equal((16, 4, 64), (admission.InitialLimit, admission.MinLimit, admission.MaxLimit));
+        Assert.Equal((0.3, 2.0, 300), (admission.Smoothing, admission.RttTolerance, admission.LongWindow));
+        Assert.Equal(Aigis.Core.Admission.LimitGrowth.Log10, admission.Growth);
+        Assert.Equal((TimeSpan.FromMilliseconds(500), 5), (admission.Window, admission.WindowSamples));
+        Assert.Equal((32, TimeSpan.FromMilliseconds(1500)), (admission.Queue.MaxSize, admission.Queue.MaxWait));
+    }
+
+    [Fact]
+    public void Admission_growth_may_be_a_constant_and_the_algorithm_fixed()
+    {
+        var result = ConfigLoader.LoadText("""
+            services:
+              - {name: a, admission: {enabled: true, algorithm: fixed, initialLimit: 8, growth: 6}}
+            """, "fixed.yaml");
+
+        Assert.Empty(result.Errors);
+        var admission = result.Config!.Services[0].Admission;
+        Assert.Equal(Aigis.Core.Admission.AdmissionAlgorithm.Fixed, admission.Algorithm);
+        Assert.Equal((Aigis.Core.Admission.LimitGrowth.Constant, 6), (admission.Growth, admission.GrowthConstant));
+        Assert.Equal(admission, ConfigLoader.LoadText(ConfigWriter.ToYaml(result.Config), "w.yaml").Config!.Services[0].Admission);
+    }
+
+    [Fact]
     public void Round_trips_through_the_writer()
     {
         var first = ConfigLoader.LoadText(FullConfig, "full.yaml").Config!;
@@ -181,6 +228,8 @@ public sealed class ValidConfigTests
         Assert.Equal(first.Services[0].Instances, second.Config.Services[0].Instances);
         Assert.Equal(first.Services[0].Timeouts, second.Config.Services[0].Timeouts);
         Assert.Equal(first.Services[1].Balancing, second.Config.Services[1].Balancing);
+        Assert.Equal(first.Services[1].Admission, second.Config.Services[1].Admission);
+        Assert.Equal(first.Services[0].Admission, second.Config.Services[0].Admission);
         Assert.Equal(first.Services[2].Runtime, second.Config.Services[2].Runtime);
         Assert.Equal(first.Services[2].Process, second.Config.Services[2].Process);
         Assert.Equal(first.Usage.Encoding, second.Config.Usage.Encoding);

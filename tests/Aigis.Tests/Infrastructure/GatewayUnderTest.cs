@@ -61,7 +61,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         await File.WriteAllTextAsync(path, Compose(servicesYaml, gatewayExtra, directory));
         var loaded = ConfigLoader.LoadFile(path);
         Assert.True(loaded.IsValid, string.Join('\n', loaded.Errors));
-        var host = AigisHost.Create(loaded.Config!, options with { ConfigPath = path, Overrides = () => [], ShutdownTimeout = TimeSpan.FromSeconds(5), StandardOutput = options.StandardOutput ?? Stream.Null });
+        var host = AigisHost.Create(loaded.Config!, options with { ConfigPath = path, Overrides = () => [], ShutdownTimeout = options.ShutdownTimeout ?? TimeSpan.FromSeconds(5), StandardOutput = options.StandardOutput ?? Stream.Null });
         string adminKey;
         try
         {

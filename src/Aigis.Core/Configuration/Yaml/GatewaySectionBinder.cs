@@ -6,7 +6,7 @@ namespace Aigis.Core.Configuration.Yaml;
 /// <summary>Binds the <c>gateway</c> section.</summary>
 internal static class GatewaySectionBinder
 {
-    public static readonly string[] Keys = ["listen", "admin", "maxBodySize", "auth"];
+    public static readonly string[] Keys = ["listen", "admin", "maxBodySize", "auth", "shutdownTimeout"];
     private static readonly string[] s_authModes = ["required", "disabled"];
 
     public static GatewayConfig Bind(YamlNode node, ConfigReadContext context)
@@ -33,6 +33,9 @@ internal static class GatewaySectionBinder
                     break;
                 case "maxBodySize":
                     config = config with { MaxBodySize = context.Size(value, "gateway.maxBodySize", 1024, 1L << 30) ?? config.MaxBodySize };
+                    break;
+                case "shutdownTimeout":
+                    config = config with { ShutdownTimeout = context.Duration(value, "gateway.shutdownTimeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)) ?? config.ShutdownTimeout };
                     break;
                 case "auth":
                     config = context.Choice(value, "gateway.auth", s_authModes) switch

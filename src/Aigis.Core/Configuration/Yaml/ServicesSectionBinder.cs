@@ -7,7 +7,7 @@ namespace Aigis.Core.Configuration.Yaml;
 internal static class ServicesSectionBinder
 {
     public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process",
-        "health", "outlierDetection", "circuitBreaker", "retries", "fallback"];
+        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -55,6 +55,7 @@ internal static class ServicesSectionBinder
         var instances = new List<InstanceConfig>();
         var timeouts = new TimeoutsConfig();
         var balancing = new BalancingOptions();
+        var admission = new Admission.AdmissionOptions();
         var runtime = RuntimeKind.Static;
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
@@ -121,6 +122,9 @@ internal static class ServicesSectionBinder
                     break;
                 case "balancing":
                     balancing = BalancingSectionBinder.Bind(value, $"{path}.balancing", context);
+                    break;
+                case "admission":
+                    admission = AdmissionSectionBinder.Bind(value, $"{path}.admission", context);
                     break;
                 case "health":
                     resilience = resilience with { Health = ResilienceSectionBinder.BindHealth(value, $"{path}.health", context) };
@@ -190,6 +194,7 @@ internal static class ServicesSectionBinder
             Process = runtime == RuntimeKind.Process ? process : null,
             Timeouts = timeouts,
             Balancing = balancing,
+            Admission = admission,
             Fallback = fallback.Select(f => f.Name).ToArray(),
         };
     }
