@@ -48,7 +48,8 @@ internal sealed partial class FirewallMiddleware(RequestDelegate next, SecurityS
         await next(context);
 
         var status = context.Response.StatusCode;
-        if (status is < 400 or >= 500 || context.Features.Get<RequestRecord>()?.RefusedBy == PipelineStage.Firewall)
+        // 429 is the gateway shedding load or enforcing a quota, not the client misbehaving: it never counts.
+        if (status is < 400 or >= 500 or StatusCodes.Status429TooManyRequests || context.Features.Get<RequestRecord>()?.RefusedBy == PipelineStage.Firewall)
         {
             return;
         }

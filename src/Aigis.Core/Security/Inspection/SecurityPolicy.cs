@@ -33,6 +33,8 @@ public sealed class SecurityPolicy
 {
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RuleSet> s_shared = new(StringComparer.Ordinal);
+
     private SecurityPolicy(SecurityConfig config, RuleSet rules)
     {
         Config = config;
@@ -48,9 +50,24 @@ public sealed class SecurityPolicy
     /// <summary>Compiles <paramref name="config"/>; the errors are those of the user's rule files, with their locations.</summary>
     public static (SecurityPolicy Policy, IReadOnlyList<ConfigError> Errors) Build(SecurityConfig config)
     {
+        // Without user files the rule set depends only on these settings: share it (compiling the gates costs
+        // CPU seconds, and a reload or a second gateway in the process should not pay it again).
+        var key = config.RuleFiles.Count == 0
+            ? string.Join('|', config.Paranoia, config.MaxInspectSize, string.Join(',', config.DisabledRules), string.Join(',', config.DisabledFamilies))
+            : null;
+        if (key is not null && s_shared.TryGetValue(key, out var shared))
+        {
+            return (new SecurityPolicy(config, shared), []);
+        }
+
         var (rules, errors) = DefaultRules.LoadWithUserFiles(config.RuleFiles, config.DisabledRules, MatchTimeout);
         var limits = new InspectionLimits(MaxFieldChars: (int)Math.Min(config.MaxInspectSize, int.MaxValue));
         var set = new RuleSet(rules, config.Paranoia, family => !config.DisabledFamilies.Contains(family), MatchTimeout, limits);
+        if (key is not null)
+        {
+            set = s_shared.GetOrAdd(key, set);
+        }
+
         return (new SecurityPolicy(config, set), errors);
     }
 
