@@ -71,16 +71,8 @@ internal sealed class ChaosFleet : IAsyncDisposable
 
     public IReadOnlyList<SimReplicaProcess> Running() => SimReplicaProcesses.Of(_aigis.Id);
 
-    /// <summary>Open-loop load of small, non-streamed chat completions at <paramref name="rate"/> for <paramref name="duration"/>.</summary>
-    public Task<LoadResult> LoadAsync(double rate, TimeSpan duration, CancellationToken cancellationToken = default) =>
-        new OpenLoopLoad(new LoadPlan
-        {
-            Url = ChatUrl,
-            Rate = rate,
-            Duration = duration,
-            Body = LoadBench.ChatBody(Model, stream: false),
-            RequestTimeout = TimeSpan.FromSeconds(20),
-        }, Client).RunAsync(cancellationToken);
+    /// <summary>Open-loop load of small, non-streamed chat completions at <paramref name="rate"/> for <paramref name="duration"/>, from its own process.</summary>
+    public Task<LoadPhase> LoadAsync(double rate, TimeSpan duration) => LoadPhase.RunAsync(ChatUrl, Model, rate, duration);
 
     /// <summary>SIGKILL, as a crash: no drain, no goodbye. The deployer sees the exit and restarts the slot.</summary>
     public static void Kill(SimReplicaProcess replica)

@@ -25,18 +25,18 @@ internal sealed record ChaosSettings
 internal sealed record DownAnswer(HttpStatusCode Status, string Code, TimeSpan Elapsed);
 
 internal sealed record ChaosReport(
-    LoadResult Baseline,
-    LoadResult Chaos,
+    LoadPhase Baseline,
+    LoadPhase Chaos,
     IReadOnlyList<SimReplicaProcess> Killed,
     IReadOnlyCollection<int> FaultedSlots,
     IReadOnlyList<DownAnswer> AllDown,
     TimeSpan RecoveredAfter,
-    LoadResult Recovery)
+    LoadPhase Recovery)
 {
     public string Describe()
     {
-        static string Line(string name, LoadResult r) => string.Create(CultureInfo.InvariantCulture,
-            $"{name}: requests={r.Requests} success={r.SuccessRate:P3} p50={r.PercentileMs(50):0.0}ms p99={r.PercentileMs(99):0.0}ms max={r.MaxMs:0.0}ms errors={string.Join(' ', r.ErrorsByKind.Select(p => $"{p.Key}={p.Value}"))}");
+        static string Line(string name, LoadPhase r) => string.Create(CultureInfo.InvariantCulture,
+            $"{name}: requests={r.Requests} success={r.SuccessRate:P3} p50={r.P50Ms:0.0}ms p99={r.P99Ms:0.0}ms max={r.MaxMs:0.0}ms errors={string.Join(' ', r.ErrorsByKind.Select(p => $"{p.Key}={p.Value}"))}");
         return string.Join('\n',
             Line("baseline", Baseline),
             Line("chaos", Chaos),
@@ -68,7 +68,7 @@ internal static class ChaosScenario
 
         var killed = new List<SimReplicaProcess>();
         var faulted = new HashSet<int>();
-        LoadResult chaos;
+        LoadPhase chaos;
         using (var stop = new CancellationTokenSource())
         {
             var faults = KeepFaultsAsync(fleet, faulted, stop.Token);
