@@ -76,17 +76,11 @@ internal sealed record CrsCase(string Id, string Family, string Rule, string Met
         return cases;
     }
 
-    /// <summary>The shared data directory sits beside the repository (../shared/data from its root).</summary>
+    /// <summary>A copy of the shared data file, kept in the test project (see Security/data/README.md) and copied beside the tests.</summary>
     private static string DataFile()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Aigis.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var path = dir is null ? null : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "crs-regression.jsonl"));
-        Assert.True(path is not null && File.Exists(path), $"crs-regression.jsonl not found at {path}: the evaluation needs ../shared/data beside the repository");
-        return path!;
+        var path = Path.Combine(AppContext.BaseDirectory, "Security", "data", "crs-regression.jsonl");
+        Assert.True(File.Exists(path), $"crs-regression.jsonl not found at {path}");
+        return path;
     }
 }
