@@ -42,7 +42,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly Resilience.InstanceHealthEvents _healthEvents;
     private Resilience.ActiveHealthChecker? _healthChecker;
     private readonly ProcessDeployer _deployer;
-    private readonly List<Task> _reconciles = [];
+    private readonly ReloadReconciler _reconciler;
     private ConfigFileWatcher? _watcher;
     private Balancing.InstanceMetricsScraper? _scraper;
     private readonly SqliteStore _store;
@@ -81,7 +81,8 @@ internal sealed class AigisHost : IAsyncDisposable
         _spend = new Limits.SpendLedger(options.TimeProvider);
         Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
-        State.ConfigApplied += OnConfigApplied;
+        _reconciler = new ReloadReconciler(_deployer);
+        State.ConfigApplied += _reconciler.OnConfigApplied;
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
         _drain.Cut.Register(_admission.ShedQueued);
         _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
@@ -209,7 +210,7 @@ internal sealed class AigisHost : IAsyncDisposable
         {
             // Whatever happened to the drain, the replicas are stopped before aigis goes.
             await _deployer.StopAsync();
-            await WaitForReconcilesAsync();
+            await _reconciler.WaitAsync();
         }
 
         await _admin.StopAsync(cancellationToken);
@@ -231,11 +232,11 @@ internal sealed class AigisHost : IAsyncDisposable
             await _healthChecker.DisposeAsync();
         }
 
-        State.ConfigApplied -= OnConfigApplied;
+        State.ConfigApplied -= _reconciler.OnConfigApplied;
         _watcher?.Dispose();
         await _public.DisposeAsync();
         await _deployer.DisposeAsync();
-        await WaitForReconcilesAsync();
+        await _reconciler.WaitAsync();
         await _admin.DisposeAsync();
         await Usage.DisposeAsync();
         await _audit.DisposeAsync();
@@ -252,40 +253,6 @@ internal sealed class AigisHost : IAsyncDisposable
         _alertsMeter.Dispose();
         _metrics.Dispose();
         _security.Metrics.Dispose();
-    }
-
-    /// <summary>A reload was applied: bring the replicas in line, in the background (the watcher must not wait for replicas).</summary>
-    private void OnConfigApplied(AigisConfig config)
-    {
-        lock (_reconciles)
-        {
-            _reconciles.RemoveAll(t => t.IsCompleted);
-            // Off the watcher's thread: starting processes is not the watcher's work to wait for.
-            _reconciles.Add(Task.Run(() => ReconcileAfterReloadAsync(config)));
-        }
-    }
-
-    private async Task ReconcileAfterReloadAsync(AigisConfig config)
-    {
-        try
-        {
-            await _deployer.ReconcileAsync(config, CancellationToken.None);
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down: the deployer stops every replica anyway.
-        }
-    }
-
-    private async Task WaitForReconcilesAsync()
-    {
-        Task[] pending;
-        lock (_reconciles)
-        {
-            pending = [.. _reconciles];
-        }
-
-        await Task.WhenAll(pending);
     }
 
     private WebApplication BuildPublic(AigisConfig config, ILoggerFactory loggerFactory)

@@ -250,7 +250,7 @@ internal sealed partial class UpstreamForwarder(
             return ForwardOutcome.Failed;
         }
 
-        var (result, gatewayError) = Classify(context, route, attempt, error, exception);
+        var (result, gatewayError) = AttemptClassifier.Classify(context, route, attempt, error, exception);
         if (result is { } outcome)
         {
             health.Record(route, instance, outcome);
@@ -268,7 +268,7 @@ internal sealed partial class UpstreamForwarder(
         Log.AttemptFailed(logger, context.TraceIdentifier, route.Name, instance.Id, attempt.Failure == UpstreamFailure.None ? error.ToString() : attempt.Failure.ToString(), exception?.Message ?? "");
         if (attempt.Failure is UpstreamFailure.FirstByteTimeout or UpstreamFailure.TotalTimeout or UpstreamFailure.IdleTimeout)
         {
-            metrics.TimedOut(route.Name, TimeoutName(attempt.Failure));
+            metrics.TimedOut(route.Name, AttemptClassifier.TimeoutName(attempt.Failure));
         }
         else if (gatewayError.Value.Code == "upstream_timeout")
         {
@@ -306,45 +306,6 @@ internal sealed partial class UpstreamForwarder(
         }
     }
 
-    /// <summary>What the attempt says about the instance (null: nothing, the client was at fault) and the error for the client (null: served).</summary>
-    private static (AttemptResult? Result, GatewayError? Error) Classify(HttpContext context, ServiceRoute route, UpstreamAttempt attempt, ForwarderError error, Exception? exception)
-    {
-        var timeouts = route.Config.Timeouts;
-        switch (attempt.Failure)
-        {
-            case UpstreamFailure.RetryableStatus:
-                return (AttemptResult.ServerError, GatewayError.UpstreamFailed(route.Name) with { StatusCode = attempt.StatusCode });
-            case UpstreamFailure.FirstByteTimeout:
-                return (AttemptResult.Timeout, GatewayError.UpstreamTimedOut(route.Name, "firstByte", timeouts.FirstByte));
-            case UpstreamFailure.TotalTimeout:
-                return (AttemptResult.Timeout, GatewayError.UpstreamTimedOut(route.Name, "total", timeouts.Total));
-            case UpstreamFailure.IdleTimeout:
-                return (AttemptResult.Timeout, GatewayError.UpstreamTimedOut(route.Name, "idle", timeouts.Idle));
-            case UpstreamFailure.Cut or UpstreamFailure.Malformed:
-                return (AttemptResult.Broken, GatewayError.UpstreamFailed(route.Name));
-        }
-
-        return error switch
-        {
-            ForwarderError.None => (attempt.StatusCode >= 500 ? AttemptResult.ServerError : AttemptResult.Success, null),
-            ForwarderError.RequestBodyClient when exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                (null, GatewayError.BodyTooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)),
-            ForwarderError.RequestBodyClient or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.ResponseBodyCanceled =>
-                (null, GatewayError.BodyUnreadable()),
-            ForwarderError.RequestTimedOut => (AttemptResult.Timeout, GatewayError.UpstreamTimedOut(route.Name, "idle", timeouts.Idle)),
-            _ when IsConnectTimeout(exception) => (AttemptResult.ConnectFailure, GatewayError.UpstreamTimedOut(route.Name, "connect", timeouts.Connect)),
-            ForwarderError.Request or ForwarderError.RequestCanceled when IsConnectFailure(exception) => (AttemptResult.ConnectFailure, GatewayError.UpstreamUnreachable(route.Name)),
-            _ => (AttemptResult.Broken, GatewayError.UpstreamFailed(route.Name)),
-        };
-    }
-
-    private static string TimeoutName(UpstreamFailure failure) => failure switch
-    {
-        UpstreamFailure.FirstByteTimeout => "first_byte",
-        UpstreamFailure.TotalTimeout => "total",
-        _ => "idle",
-    };
-
     private ForwarderRequestConfig RequestConfig(Core.Configuration.TimeoutsConfig timeouts)
     {
         // YARP's activity timeout is only a backstop here: the first-byte handler and the body guard fire first,
@@ -352,15 +313,6 @@ internal sealed partial class UpstreamForwarder(
         var backstop = (timeouts.FirstByte > timeouts.Idle ? timeouts.FirstByte : timeouts.Idle) + TimeSpan.FromSeconds(5);
         return _requestConfigs.GetOrAdd(backstop, static timeout => new ForwarderRequestConfig { ActivityTimeout = timeout });
     }
-
-    private static bool IsConnectTimeout(Exception? exception) =>
-        exception is OperationCanceledException { InnerException: TimeoutException } || exception?.InnerException is OperationCanceledException { InnerException: TimeoutException };
-
-    private static bool IsConnectFailure(Exception? exception) => exception switch
-    {
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
-        _ => exception?.InnerException is System.Net.Sockets.SocketException,
-    };
 
     /// <summary>What one request carries from attempt to attempt and service to service.</summary>
     private sealed class ForwardState(ReplayableBody body, bool hasFallback)
