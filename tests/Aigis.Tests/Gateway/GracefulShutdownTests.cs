@@ -88,7 +88,7 @@ public sealed class GracefulShutdownTests
                 kind: http
                 instances: ["{{{upstream.Url}}}"]
                 admission: {enabled: true, algorithm: fixed, initialLimit: 1, queue: {maxSize: 4, maxWait: 1m}}
-            """, new AigisHostOptions { ShutdownTimeout = TimeSpan.FromSeconds(2) });
+            """, new AigisHostOptions { ShutdownTimeout = TimeSpan.FromSeconds(6) });
         var first = gateway.Public.PostAsync("/svc/chat/a", Json.Body("{}"));
         await Eventually.TrueAsync(() => upstream.Received.Count == 1, TimeSpan.FromSeconds(10), () => "the first request never reached the upstream");
         var queued = gateway.Public.PostAsync("/svc/chat/b", Json.Body("{}"));
@@ -99,9 +99,11 @@ public sealed class GracefulShutdownTests
             return admission.GetProperty("queue").GetProperty("queued").GetInt32() == 1;
         }, TimeSpan.FromSeconds(10), () => admission.ToString());
 
-        await gateway.Host.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+        // A 6 s drain leaves the full 1 s cut margin for writing both answers; with 2 s the margin is 0.5 s, which a
+        // busy machine (the whole suite running) has missed, resetting the connections instead.
+        await gateway.Host.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
 
-        foreach (var response in await Task.WhenAll(first, queued).WaitAsync(TimeSpan.FromSeconds(15)))
+        foreach (var response in await Task.WhenAll(first, queued).WaitAsync(TimeSpan.FromSeconds(20)))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("shutting_down", (await Json.ErrorAsync(response)).Code);
