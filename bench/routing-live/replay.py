@@ -43,8 +43,11 @@ def send(url, request, due, start, time_scale):
     if delay > 0:
         time.sleep(delay)
     prompt = "".join(segment_text(s["id"], s["tokens"]) for s in request["prompt"])
-    body = json.dumps({"model": "sim-llama-3-8b", "stream": True, "max_tokens": request["max_tokens"],
-                       "messages": [{"role": "user", "content": prompt}]})
+    payload = {"model": "sim-llama-3-8b", "stream": True, "max_tokens": request["max_tokens"],
+               "messages": [{"role": "user", "content": prompt}]}
+    if "session" in request:
+        payload["user"] = request["session"]  # OpenAI's end-user id: consistent-hash's default key (body:user)
+    body = json.dumps(payload)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=600)
     try:
         conn.request("POST", "/v1/chat/completions", body=body, headers={"Content-Type": "application/json"})

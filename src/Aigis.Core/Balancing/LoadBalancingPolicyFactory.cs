@@ -22,7 +22,7 @@ public sealed class LoadBalancingPolicyFactory(TimeProvider time, Func<Random> r
             LoadBalancingPolicyNames.Random => new RandomPolicy(new SharedRandom(randomFactory())),
             LoadBalancingPolicyNames.LeastRequests => new LeastRequestsPolicy(),
             LoadBalancingPolicyNames.PowerOfTwo => new PowerOfTwoChoicesPolicy(new SharedRandom(randomFactory())),
-            LoadBalancingPolicyNames.PeakEwma => new PeakEwmaPolicy(new SharedRandom(randomFactory()), time),
+            LoadBalancingPolicyNames.PeakEwma => new PeakEwmaPolicy(new OutstandingWork(options.PrefillLoadWeight), new SharedRandom(randomFactory()), time),
             LoadBalancingPolicyNames.ConsistentHash => new ConsistentHashPolicy(options, new SharedRandom(randomFactory())),
             LoadBalancingPolicyNames.LeastKv => new LeastKvPolicy(options, time),
             LoadBalancingPolicyNames.PrefixAware => new PrefixAwarePolicy(options, time),

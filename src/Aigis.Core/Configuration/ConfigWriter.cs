@@ -138,6 +138,7 @@ public static class ConfigWriter
             { "inFlightWeight", Plain(Number(options.InFlightWeight)) },
             { "kvWeight", Plain(Number(options.KvWeight)) },
             { "prefillWeight", Plain(Number(options.PrefillWeight)) },
+            { "prefillLoadWeight", Plain(Number(options.PrefillLoadWeight)) },
             { "overloadMargin", Plain(Number(options.OverloadMargin)) },
             { "prefixIndexCapacity", Plain(options.PrefixIndexCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
         };

@@ -74,6 +74,29 @@ public sealed class PolicyBehaviourTests
     }
 
     [Fact]
+    public void Peak_ewma_counts_a_long_prompt_awaiting_its_first_token_as_outstanding_work()
+    {
+        // Same latency and in-flight count; one instance still owes the prefill of a prompt 50x the usual size.
+        var time = new FakeTimeProvider();
+        var instances = Instances(2);
+        foreach (var instance in instances)
+        {
+            instance.Latency.Record(TimeSpan.FromMilliseconds(100), time.GetTimestamp(), time);
+            instance.OnRequestStarted();
+        }
+
+        instances[0].OnPrefillPending(50);
+        var balancer = Create(LoadBalancingPolicyNames.PeakEwma, time);
+
+        Assert.All(Enumerable.Range(0, 20), _ => Assert.Same(instances[1], balancer.Pick(instances, new BalancingRequest { PromptBlocks = 1 })));
+
+        // With the weight at 0 only requests count, as in Linkerd, and the two are even.
+        var classic = Create(LoadBalancingPolicyNames.PeakEwma, time, new BalancingOptions { PrefillLoadWeight = 0 });
+        var picks = Enumerable.Range(0, 200).Select(_ => classic.Pick(instances, new BalancingRequest { PromptBlocks = 1 })).CountBy(i => i.Id);
+        Assert.Equal(2, picks.Count());
+    }
+
+    [Fact]
     public void Peak_ewma_jumps_to_a_slow_sample_and_decays_after()
     {
         var time = new FakeTimeProvider();
@@ -113,6 +136,34 @@ public sealed class PolicyBehaviourTests
             var bound = (int)Math.Ceiling(1.25 * request / instances.Length);
             Assert.All(instances, i => Assert.True(i.InFlight <= bound, $"{i.Id} carries {i.InFlight} > {bound} after {request} requests"));
         }
+    }
+
+    [Fact]
+    public void Consistent_hash_moves_a_key_off_an_instance_that_owes_a_long_prefill_and_back_after()
+    {
+        var instances = Instances(8);
+        var balancer = Create(LoadBalancingPolicyNames.ConsistentHash);
+        var keyed = BalancingRequest.WithKey(42) with { PromptBlocks = 10 };
+        var home = balancer.Pick(instances, keyed);
+        foreach (var instance in instances)
+        {
+            Busy(instance, 2);
+        }
+
+        // Two in-flight requests each: the same key stays home. Then home is sent a prompt 30x the usual size.
+        Assert.Same(home, balancer.Pick(instances, keyed));
+        home.OnPrefillPending(300);
+        var away = balancer.Pick(instances, keyed);
+        Assert.NotSame(home, away);
+
+        // Its first token arrives: the key goes home again.
+        home.OnPrefillDone(300);
+        Assert.Same(home, balancer.Pick(instances, keyed));
+
+        // Counting requests only, the paper's bound, the long prompt does not move the key.
+        var classic = Create(LoadBalancingPolicyNames.ConsistentHash, options: new BalancingOptions { PrefillLoadWeight = 0 });
+        home.OnPrefillPending(300);
+        Assert.Same(home, classic.Pick(instances, keyed));
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public sealed class ValidConfigTests
               queueWeight: 2
               kvWeight: 0.5
               prefillWeight: 1.5
+              prefillLoadWeight: 4
               overloadMargin: 12
               prefixIndexCapacity: 65536
             admission:
@@ -113,7 +114,7 @@ public sealed class ValidConfigTests
         Assert.Equal(new Aigis.Core.Balancing.BalancingOptions
         {
             HashKey = "header:x-session-id", LoadFactor = 1.5, VirtualNodes = 40, ScrapeInterval = TimeSpan.FromMilliseconds(500),
-            StaleAfter = TimeSpan.FromSeconds(2), PrefixWeight = 4.5, QueueWeight = 2, KvWeight = 0.5, PrefillWeight = 1.5, OverloadMargin = 12, PrefixIndexCapacity = 65536,
+            StaleAfter = TimeSpan.FromSeconds(2), PrefixWeight = 4.5, QueueWeight = 2, KvWeight = 0.5, PrefillWeight = 1.5, PrefillLoadWeight = 4, OverloadMargin = 12, PrefixIndexCapacity = 65536,
         }, classifier.Balancing);
         Assert.Equal(RuntimeKind.Static, classifier.Runtime);
         Assert.Null(classifier.Process);

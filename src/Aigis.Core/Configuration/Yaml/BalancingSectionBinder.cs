@@ -9,7 +9,7 @@ internal static class BalancingSectionBinder
     public static readonly string[] Keys =
     [
         "hashKey", "loadFactor", "virtualNodes", "scrapeInterval", "staleAfter",
-        "prefixWeight", "queueWeight", "inFlightWeight", "kvWeight", "prefillWeight", "overloadMargin", "prefixIndexCapacity",
+        "prefixWeight", "queueWeight", "inFlightWeight", "kvWeight", "prefillWeight", "prefillLoadWeight", "overloadMargin", "prefixIndexCapacity",
     ];
 
     public static BalancingOptions Bind(YamlNode node, string path, ConfigReadContext context)
@@ -35,6 +35,7 @@ internal static class BalancingSectionBinder
                 "inFlightWeight" => options with { InFlightWeight = context.Number(value, at, 0, 1000) ?? options.InFlightWeight },
                 "kvWeight" => options with { KvWeight = context.Number(value, at, 0, 1000) ?? options.KvWeight },
                 "prefillWeight" => options with { PrefillWeight = context.Number(value, at, 0, 1000) ?? options.PrefillWeight },
+                "prefillLoadWeight" => options with { PrefillLoadWeight = context.Number(value, at, 0, 1000) ?? options.PrefillLoadWeight },
                 "overloadMargin" => options with { OverloadMargin = context.Number(value, at, 0, 100_000) ?? options.OverloadMargin },
                 _ => options with { PrefixIndexCapacity = context.Integer(value, at, 1024, 100_000_000) ?? options.PrefixIndexCapacity },
             };
