@@ -8,7 +8,10 @@ hash of (id, position)), so requests sharing leading segments share a text prefi
 
     python3 replay.py URL WORKLOAD TIME_SCALE RATE_SCALE [WORKERS]
 RATE_SCALE multiplies the arrival rate (divides at_ms) before the time scale applies.
-Prints one JSON line: requests, errors, ttft_p50_ms, ttft_p90_ms, ttft_p99_ms (simulated milliseconds).
+Prints one JSON line: requests, errors, ttft_p50_ms, ttft_p90_ms, ttft_p99_ms (simulated milliseconds), and
+late_sends: requests that went out more than 10 ms (real) after they were due. Late sends mean the client, not the
+gateway, was the bottleneck (too few workers for the requests in flight, or too little CPU): raise WORKERS or lower
+TIME_SCALE until it is 0. A stream holds its worker to the end, so WORKERS must exceed the peak in flight.
 """
 import concurrent.futures, hashlib, http.client, json, sys, threading, time, urllib.parse
 
@@ -38,10 +41,15 @@ def segment_text(segment_id, tokens):
         _cache[key] = text
     return text
 
+LATE_S = 0.010
+late = []
+
 def send(url, request, due, start, time_scale):
     delay = start + due - time.perf_counter()
     if delay > 0:
         time.sleep(delay)
+    elif -delay > LATE_S:
+        late.append(-delay)
     prompt = "".join(segment_text(s["id"], s["tokens"]) for s in request["prompt"])
     payload = {"model": "sim-llama-3-8b", "stream": True, "max_tokens": request["max_tokens"],
                "messages": [{"role": "user", "content": prompt}]}
@@ -72,7 +80,7 @@ def main():
     url = urllib.parse.urlparse(sys.argv[1])
     requests = [json.loads(line) for line in open(sys.argv[2]) if line.strip()]
     time_scale, rate_scale = float(sys.argv[3]), float(sys.argv[4])
-    workers = int(sys.argv[5]) if len(sys.argv) > 5 else 256
+    workers = int(sys.argv[5]) if len(sys.argv) > 5 else 1024
     # Warm the text cache so generation time does not delay sends.
     for r in requests:
         for s in r["prompt"]:
@@ -84,6 +92,6 @@ def main():
     ttfts = sorted(t for t in results if t is not None)
     pick = lambda q: round(ttfts[min(len(ttfts) - 1, int(q * len(ttfts)))], 1)
     print(json.dumps({"requests": len(results), "errors": sum(1 for t in results if t is None),
-                      "ttft_p50_ms": pick(0.5), "ttft_p90_ms": pick(0.9), "ttft_p99_ms": pick(0.99)}))
+                      "ttft_p50_ms": pick(0.5), "ttft_p90_ms": pick(0.9), "ttft_p99_ms": pick(0.99), "late_sends": len(late)}))
 
 main()

@@ -25,6 +25,14 @@ internal sealed class OutstandingWork(double prefillLoadWeight)
         Volatile.Write(ref _meanPromptBlocks, mean + ((Math.Max(1, promptBlocks) - mean) / MeanWindow));
     }
 
-    public double Of(UpstreamInstance instance) =>
-        instance.InFlight + (prefillLoadWeight * instance.PendingPrefill / Volatile.Read(ref _meanPromptBlocks));
+    /// <summary>The current weighing, to apply to every instance of one pick (one division per pick, not per instance).</summary>
+    public Meter Now() => new(prefillLoadWeight / Volatile.Read(ref _meanPromptBlocks));
+
+    public readonly struct Meter(double weightPerBlock)
+    {
+        public double Of(UpstreamInstance instance) => Of(instance.InFlight, instance.PendingPrefill);
+
+        /// <summary>The work of <paramref name="inFlight"/> requests owing <paramref name="prefillBlocks"/>, e.g. summed over instances.</summary>
+        public double Of(long inFlight, long prefillBlocks) => inFlight + (weightPerBlock * prefillBlocks);
+    }
 }

@@ -42,8 +42,9 @@ internal sealed class PeakEwmaPolicy(OutstandingWork work, SharedRandom random, 
             secondLatency = firstLatency;
         }
 
-        var firstCost = Math.Max(firstLatency, 1e-3) * (work.Of(first) + 1);
-        var secondCost = Math.Max(secondLatency, 1e-3) * (work.Of(second) + 1);
+        var meter = work.Now();
+        var firstCost = Math.Max(firstLatency, 1e-3) * (meter.Of(first) + 1);
+        var secondCost = Math.Max(secondLatency, 1e-3) * (meter.Of(second) + 1);
         return secondCost < firstCost ? second : first;
     }
 }

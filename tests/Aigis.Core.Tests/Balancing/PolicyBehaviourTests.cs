@@ -138,6 +138,26 @@ public sealed class PolicyBehaviourTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Consistent_hash_keeps_keys_home_when_every_instance_carries_the_same_load(int inFlightEach)
+    {
+        // Every instance sits exactly at the average load: the bound must still let each key's home take it.
+        var instances = Instances(256);
+        var balancer = Create(LoadBalancingPolicyNames.ConsistentHash);
+        var homes = Enumerable.Range(0, 50).Select(k => balancer.Pick(instances, BalancingRequest.WithKey((ulong)k))).ToArray();
+        foreach (var instance in instances)
+        {
+            Busy(instance, inFlightEach);
+        }
+
+        for (var k = 0; k < homes.Length; k++)
+        {
+            Assert.Same(homes[k], balancer.Pick(instances, BalancingRequest.WithKey((ulong)k)));
+        }
+    }
+
     [Fact]
     public void Consistent_hash_moves_a_key_off_an_instance_that_owes_a_long_prefill_and_back_after()
     {
