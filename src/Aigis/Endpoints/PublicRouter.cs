@@ -134,23 +134,30 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
         return forwarder.ForwardAsync(context, routes, route, BalancingRequestFor(context, route, [], null), null);
     }
 
-    /// <summary>What the service's policy needs to know: prompt prefix blocks for prefix-aware, a key for consistent-hash.</summary>
+    /// <summary>
+    /// What the service's policy needs to know: the prompt's size for every policy (prefill owed is counted whichever
+    /// policy places the request: peak-ewma, consistent-hash and prefix-aware weigh it), prompt prefix blocks for
+    /// prefix-aware, a key for consistent-hash.
+    /// </summary>
     private BalancingRequest BalancingRequestFor(HttpContext context, ServiceRoute route, ReadOnlySpan<byte> body, ulong[]? blocks)
     {
+        // The whole body's size stands for the prompt's: prefix blocks stop at a cap, the prefill work does not.
+        var promptBlocks = (body.Length + PromptPrefixBlocks.BlockBytes - 1) / PromptPrefixBlocks.BlockBytes;
         if (blocks is not null)
         {
             var count = PromptPrefixBlocks.Compute(body, blocks);
-            // The whole body's size stands for the prompt's: the blocks stop at a cap, the prefill work does not.
-            return BalancingRequest.WithPrefix(blocks.AsMemory(0, count), (body.Length + PromptPrefixBlocks.BlockBytes - 1) / PromptPrefixBlocks.BlockBytes);
+            return BalancingRequest.WithPrefix(blocks.AsMemory(0, count), promptBlocks);
         }
 
         if (route.Config.Balancer == LoadBalancingPolicyNames.ConsistentHash)
         {
             var source = _affinitySources.GetOrAdd(route.Config.Balancing.HashKey, AffinityKeySource.Parse);
-            return source.TryGetKey(context, body, out var key) ? BalancingRequest.WithKey(key) : BalancingRequest.None;
+            return source.TryGetKey(context, body, out var key)
+                ? BalancingRequest.WithKey(key) with { PromptBlocks = promptBlocks }
+                : new BalancingRequest { PromptBlocks = promptBlocks };
         }
 
-        return BalancingRequest.None;
+        return new BalancingRequest { PromptBlocks = promptBlocks };
     }
 
     private static Task WriteModelsAsync(HttpContext context, RouteTable routes)

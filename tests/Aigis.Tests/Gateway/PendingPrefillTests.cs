@@ -5,13 +5,17 @@ using Microsoft.AspNetCore.Http;
 namespace Aigis.Tests.Gateway;
 
 /// <summary>
-/// The prefill an instance owes, as prefix-aware balancing reads it: counted from the request's size when it is sent,
-/// settled when the first body byte comes back, and settled too when the attempt fails, so it never drifts.
+/// The prefill an instance owes, as prefix-aware, peak-ewma and consistent-hash read it: counted from the request's size
+/// when it is sent, settled when the first body byte comes back, and settled too when the attempt fails, so it never drifts.
 /// </summary>
 public sealed class PendingPrefillTests
 {
-    [Fact]
-    public async Task A_request_owes_its_prompt_until_the_first_body_byte_then_nothing()
+    [Theory]
+    [InlineData("prefix-aware")]
+    [InlineData("peak-ewma")]
+    [InlineData("consistent-hash")]
+    [InlineData("round-robin")]
+    public async Task A_request_owes_its_prompt_until_the_first_body_byte_then_nothing(string balancer)
     {
         var firstByte = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var upstream = await TestUpstream.StartAsync("slow", async (context, _) =>
@@ -25,7 +29,7 @@ public sealed class PendingPrefillTests
             - name: chat
               kind: llm
               models: [m]
-              balancer: prefix-aware
+              balancer: {balancer}
               instances: [{upstream.Url}]
             """);
         var instance = gateway.Host.State.Routes.ByName["chat"].Instances[0];
