@@ -58,7 +58,8 @@ internal sealed class AdminInstanceEndpoints(GatewayState state, TimeProvider ti
                 _ => "closed",
             },
             WallClock(health.Breaker.OpenUntil),
-            instance.InFlight);
+            instance.InFlight,
+            instance.PendingPrefill);
     }
 
     /// <summary>A monotonic timestamp as the wall-clock time people read; null for 0 (not set).</summary>

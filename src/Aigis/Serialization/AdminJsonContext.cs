@@ -61,6 +61,7 @@ internal sealed record AuditList(string Object, IReadOnlyList<AuditEntry> Data);
 /// <param name="Healthy">Whether the request path may pick it now (all of the below allow it).</param>
 /// <param name="ActiveHealthy">The verdict of its active health checks (true when the service has none).</param>
 /// <param name="Breaker">closed, open or half_open.</param>
+/// <param name="PrefillOwed">Prompt blocks (128 bytes each) sent to it and not yet answered with a first byte.</param>
 internal sealed record InstanceView(
     string Service,
     string Id,
@@ -72,7 +73,8 @@ internal sealed record InstanceView(
     int EjectionCount,
     string Breaker,
     DateTimeOffset? BreakerOpenUntil,
-    int InFlight);
+    int InFlight,
+    long PrefillOwed);
 
 internal sealed record InstanceList(string Object, IReadOnlyList<InstanceView> Data);
 

@@ -63,6 +63,7 @@ internal sealed class GatewayMetrics : IDisposable
         _timePerOutputToken = _meter.CreateHistogram("gen_ai.server.time_per_output_token", "s", "Time per output token after the first, for streamed answers.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_tpotBuckets });
 
         _meter.CreateObservableGauge("aigis.instance.in_flight", () => PerInstance(state, static i => i.InFlight), "{request}", "Requests sent to the instance and not yet finished.");
+        _meter.CreateObservableGauge("aigis.instance.prefill_owed", () => PerInstance(state, static i => (int)Math.Min(i.PendingPrefill, int.MaxValue)), "{block}", "Prompt blocks (128 bytes) sent to the instance and not yet answered with a first byte: the prefill it owes.");
         _meter.CreateObservableGauge("aigis.instance.healthy", () => PerInstance(state, static i => i.IsHealthy ? 1 : 0), "1", "1 while the instance is in rotation, 0 while it is out.");
         _meter.CreateObservableGauge("aigis.service.healthy_instances", () => HealthyPerService(state), "{instance}", "Instances of the service in rotation.");
         _meter.CreateObservableGauge("aigis.replicas", () => ReplicasByState(replicas()), "{replica}", "Replicas the process deployer runs, by service and state.");

@@ -47,6 +47,12 @@ public sealed class PendingPrefillTests
             () => $"the upstream never got the request; the client's send is {sending.Status} {sending.Exception?.InnerException?.Message}");
         Assert.InRange(instance.PendingPrefill, 100, 110);
 
+        // Operators see the same figure: in the admin API and in /metrics.
+        var view = (await Json.ReadAsync(await gateway.AdminApi.GetAsync("/admin/v1/instances"))).GetProperty("data")[0];
+        Assert.Equal(instance.PendingPrefill, view.GetProperty("prefill_owed").GetInt64());
+        var samples = Telemetry.PrometheusSamples.Parse(await gateway.AdminApi.GetStringAsync("/metrics"));
+        Assert.Equal(instance.PendingPrefill, Telemetry.PrometheusSamples.Sum(samples, "aigis_instance_prefill_owed", ("service", "chat")));
+
         firstByte.SetResult();
         using var response = await sending;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
