@@ -517,6 +517,15 @@ public sealed class InvalidConfigTests
             3, 29, "services[a].balancing.loadFactor must be between 1 and 10, not 0.5"
         },
         {
+            "negative prefill load weight",
+            """
+            |services:
+            |  - name: a
+            |    balancing: {prefillLoadWeight: -1}
+            """,
+            3, 36, "services[a].balancing.prefillLoadWeight must be between 0 and 1000, not -1"
+        },
+        {
             "bad hash key source",
             """
             |services:
