@@ -12,8 +12,9 @@ public sealed record BalancingOptions
     public TimeSpan ScrapeInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// consistent-hash: load bound factor c; an instance takes a request only while its load is under ceil(c x average)
-    /// (load as <see cref="PrefillLoadWeight"/> counts it). Default 1.25.
+    /// consistent-hash: load bound factor c; an instance takes a request only while its load is under c x the average
+    /// load with this request (load as <see cref="PrefillLoadWeight"/> counts it; for whole requests, the paper's
+    /// ceil(c x average)). Default 1.25.
     /// </summary>
     [Range(1.0, 10.0)]
     public double LoadFactor { get; init; } = 1.25;
