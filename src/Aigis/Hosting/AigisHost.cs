@@ -35,6 +35,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly AigisHostOptions _options;
     private readonly UpstreamInvokers _invokers;
+    private readonly UpstreamDeadlines _deadlines;
     private readonly Shutdown.ShutdownDrain _drain;
     private int _stopping;
 
@@ -68,6 +69,7 @@ internal sealed class AigisHost : IAsyncDisposable
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
         _drain = new Shutdown.ShutdownDrain(options.TimeProvider);
         _invokers = new UpstreamInvokers(_drain);
+        _deadlines = new UpstreamDeadlines(options.TimeProvider, _drain);
         _healthEvents = new Resilience.InstanceHealthEvents(_resilienceMetrics, options.TimeProvider, loggerFactory.CreateLogger<Resilience.InstanceHealthEvents>());
         _store = new SqliteStore(config.Store.Path);
         _audit = new AuditWriter(_store, loggerFactory.CreateLogger("Aigis.Audit"));
@@ -98,6 +100,9 @@ internal sealed class AigisHost : IAsyncDisposable
     }
 
     public GatewayState State { get; }
+
+    /// <summary>The pool of upstream deadlines (what the request path keeps between requests).</summary>
+    internal UpstreamDeadlines Deadlines => _deadlines;
 
     /// <summary>Where instance health changes are decided, logged and counted.</summary>
     internal Resilience.InstanceHealthEvents HealthEvents => _healthEvents;
@@ -242,6 +247,7 @@ internal sealed class AigisHost : IAsyncDisposable
         await _audit.DisposeAsync();
         _identityMetrics.Dispose();
         _invokers.Dispose();
+        _deadlines.Dispose();
         _admission.Dispose();
         _drain.Dispose();
         _resilienceMetrics.Dispose();
@@ -267,6 +273,7 @@ internal sealed class AigisHost : IAsyncDisposable
         });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(_invokers);
+        builder.Services.AddSingleton(_deadlines);
         builder.Services.AddSingleton(_resilienceMetrics);
         builder.Services.AddSingleton(_healthEvents);
         builder.Services.AddSingleton<GatewayTransformer>();

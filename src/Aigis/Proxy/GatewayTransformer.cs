@@ -7,7 +7,7 @@ namespace Aigis.Proxy;
 /// <summary>
 /// YARP's default header copying, plus: the response keeps the gateway's <c>x-request-id</c> even when the
 /// upstream sends its own (the client must see one id, the one in our logs); the attempt rides on the outgoing
-/// request so <see cref="FirstByteTimeoutHandler"/> can bound the wait for headers; and the body goes through
+/// request so <see cref="UpstreamDeadlineHandler"/> can bound the wait for headers; and the body goes through
 /// <see cref="GuardedResponseContent"/>, whose first bytes are awaited here, before YARP sends anything to the
 /// client, so that a retryable failure (a 502/503/504, a reset, a stall, a broken stream) can still be retried.
 /// The first body byte feeds the instance's latency estimate (peak-EWMA) and ends the prompt's pending prefill
@@ -73,6 +73,7 @@ internal sealed class GatewayTransformer(Telemetry.GatewayMetrics metrics) : Htt
         var usage = record.Model is not null ? new UsageTail(record) : null;
         var guarded = new GuardedResponseContent(proxyResponse.Content, attempt, eventStream, usage);
         proxyResponse.Content = guarded;
+        attempt.Holds(guarded);
 
         // Nothing is sent to the client until the first bytes are in hand; a failure now is answered by the forwarder.
         return await guarded.PrimeAsync(cancellationToken);

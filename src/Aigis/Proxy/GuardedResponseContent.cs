@@ -38,9 +38,7 @@ internal sealed class GuardedResponseContent : HttpContent
     private bool _ended;
     private bool _tailQueued;
     private ReadOnlyMemory<byte> _tail;
-    private CancellationTokenSource? _timer;
-    private CancellationTokenRegistration _link;
-    private CancellationToken _linkedTo;
+    private int _disposed;
 
     /// <param name="usage">Reads token counts from the end of what reaches the client; null for other services' bodies.</param>
     public GuardedResponseContent(HttpContent inner, UpstreamAttempt attempt, bool eventStream, UsageTail? usage = null)
@@ -86,10 +84,9 @@ internal sealed class GuardedResponseContent : HttpContent
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // Disposed by YARP when it drops an answer, and by the attempt's end in every case: once is enough.
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _link.Dispose();
-            _timer?.Dispose();
             _source?.Dispose();
             _inner.Dispose();
             _usage?.Complete();
@@ -164,31 +161,34 @@ internal sealed class GuardedResponseContent : HttpContent
         }
 
         var (timeout, kind) = NextWait();
-        if (timeout <= TimeSpan.Zero)
+        var deadline = _attempt.Deadline;
+        deadline.Link(cancellationToken);
+        if (!deadline.Arm(timeout))
         {
             _attempt.Failure = kind;
             return;
         }
 
-        var timer = Timer(cancellationToken);
-        timer.CancelAfter(timeout);
         int read;
         try
         {
-            _source ??= await _inner.ReadAsStreamAsync(timer.Token);
-            read = await _source.ReadAsync(_buffer.AsMemory(_dataEnd), timer.Token);
-            timer.CancelAfter(Timeout.InfiniteTimeSpan);
+            _source ??= await _inner.ReadAsStreamAsync(deadline.Token);
+            read = await _source.ReadAsync(_buffer.AsMemory(_dataEnd), deadline.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timer.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && (deadline.HasExpired || deadline.WasCut))
         {
-            _attempt.Failure = kind;
+            _attempt.Failure = deadline.WasCut ? UpstreamFailure.ShuttingDown : kind;
             return;
         }
         catch (Exception exception) when (exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             // The boundary with the upstream connection: a reset or a cut chunk becomes a failure value (or the drain's cut).
-            _attempt.Failure = exception is Hosting.Shutdown.ShutdownCutException ? UpstreamFailure.ShuttingDown : UpstreamFailure.Cut;
+            _attempt.Failure = deadline.WasCut ? UpstreamFailure.ShuttingDown : UpstreamFailure.Cut;
             return;
+        }
+        finally
+        {
+            deadline.Disarm();
         }
 
         if (read == 0)
@@ -302,20 +302,6 @@ internal sealed class GuardedResponseContent : HttpContent
 
         var total = _attempt.Until(_attempt.TotalDeadline);
         return total < _attempt.Idle ? (total, UpstreamFailure.TotalTimeout) : (_attempt.Idle, UpstreamFailure.IdleTimeout);
-    }
-
-    /// <summary>One timer per response, re-armed for each read, and cancelled too when YARP's token is.</summary>
-    private CancellationTokenSource Timer(CancellationToken cancellationToken)
-    {
-        _timer ??= new CancellationTokenSource(Timeout.InfiniteTimeSpan, _attempt.Time);
-        if (cancellationToken != _linkedTo)
-        {
-            _link.Dispose();
-            _link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _timer);
-            _linkedTo = cancellationToken;
-        }
-
-        return _timer;
     }
 
     /// <summary>Moves a partial line to the front once everything before it was handed on.</summary>

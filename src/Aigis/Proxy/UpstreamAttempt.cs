@@ -7,12 +7,15 @@ namespace Aigis.Proxy;
 /// transformer, body guard and timeout handler found out about it, and the prompt's prefill the instance owes
 /// until its first byte comes back (or the attempt ends without one). One per request, reset for each retry.
 /// </summary>
-internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, TimeSpan total, bool expectDone)
+internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, TimeSpan total, bool expectDone, UpstreamDeadline deadline)
 {
     /// <summary>How the timeout handler finds the attempt from the outgoing request.</summary>
     public static readonly HttpRequestOptionsKey<UpstreamAttempt> OptionKey = new("aigis.attempt");
 
     public TimeProvider Time { get; } = time;
+
+    /// <summary>What the current attempt's waits are cancelled by (its timeouts, the drain's cut, the client leaving).</summary>
+    public UpstreamDeadline Deadline { get; } = deadline;
 
     public UpstreamInstance Instance { get; private set; } = null!;
 
@@ -51,6 +54,7 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
 
     private bool _mayRetry;
     private ReplayableBody? _body;
+    private GuardedResponseContent? _response;
     private int _promptBlocks;
     private int _prefillSettled = 1;
 
@@ -70,6 +74,23 @@ internal sealed class UpstreamAttempt(TimeProvider time, long totalDeadline, Tim
         StatusCode = 0;
         Failure = UpstreamFailure.None;
         Delivering = false;
+        Deadline.Reset();
+    }
+
+    /// <summary>The guarded body of this attempt's answer, released by <see cref="End"/> (YARP does not dispose an answer it copied).</summary>
+    public void Holds(GuardedResponseContent response) => _response = response;
+
+    /// <summary>
+    /// The attempt is over, however it ended: its answer's buffers, upstream stream and usage tail are released now,
+    /// and its deadline is disarmed. The forwarder calls it in a <c>finally</c>.
+    /// </summary>
+    public void End()
+    {
+        Deadline.Disarm();
+        if (Interlocked.Exchange(ref _response, null) is { } response)
+        {
+            response.Dispose();
+        }
     }
 
     /// <summary>The first-byte deadline, and which timeout it is (the total one when that comes first).</summary>

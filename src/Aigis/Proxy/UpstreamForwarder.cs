@@ -25,7 +25,7 @@ namespace Aigis.Proxy;
 internal sealed partial class UpstreamForwarder(
     IHttpForwarder forwarder, UpstreamInvokers invokers, GatewayTransformer transformer, InstanceHealthEvents health,
     ResilienceMetrics metrics, TimeProvider time, ILogger<UpstreamForwarder> logger,
-    Admission.AdmissionGate admission, Hosting.Shutdown.ShutdownDrain drain)
+    Admission.AdmissionGate admission, Hosting.Shutdown.ShutdownDrain drain, UpstreamDeadlines deadlines)
 {
     // One request config per distinct activity timeout, so forwarding allocates none per request.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
@@ -34,8 +34,22 @@ internal sealed partial class UpstreamForwarder(
     public async Task ForwardAsync(HttpContext context, RouteTable routes, ServiceRoute route, BalancingRequest request, ModelRequest? model)
     {
         var total = route.Config.Timeouts.Total;
-        var attempt = new UpstreamAttempt(time, time.GetTimestamp() + (long)(total.TotalSeconds * time.TimestampFrequency), total, model?.Stream == true);
-        context.Features.Set(attempt);
+        var deadline = deadlines.Rent();
+        try
+        {
+            var attempt = new UpstreamAttempt(time, time.GetTimestamp() + (long)(total.TotalSeconds * time.TimestampFrequency), total, model?.Stream == true, deadline);
+            context.Features.Set(attempt);
+            await ForwardWithFallbacksAsync(context, routes, route, request, model, attempt);
+        }
+        finally
+        {
+            // Whatever path the request ended on: its deadline, timer and registrations do not outlive it.
+            deadline.Return();
+        }
+    }
+
+    private async Task ForwardWithFallbacksAsync(HttpContext context, RouteTable routes, ServiceRoute route, BalancingRequest request, ModelRequest? model, UpstreamAttempt attempt)
+    {
         var body = model is not null ? ReplayableBody.Buffered(model.Body) : ReplayableBody.Streamed(context.Request.Body);
         var state = new ForwardState(body, route.Config.Fallback.Count > 0);
         var current = route;
@@ -211,6 +225,7 @@ internal sealed partial class UpstreamForwarder(
         finally
         {
             attempt.SettlePrefill();
+            attempt.End();
             instance.OnRequestFinished();
         }
 

@@ -25,8 +25,8 @@ internal sealed class UpstreamInvokers(Hosting.Shutdown.ShutdownDrain drain) : I
 
     // The settings YARP recommends for a forwarding client: no proxy, no redirects, no decompression,
     // no cookies, and no automatic trace headers (telemetry decides those); the wait for headers is bounded per attempt.
-    // Outermost, the shutdown drain's cut (Hosting/Shutdown/DrainCutHandler).
-    private HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new Hosting.Shutdown.DrainCutHandler(drain) { InnerHandler = new FirstByteTimeoutHandler(new SocketsHttpHandler
+    // Outermost, the attempt's deadline: first byte, total, and the shutdown drain's cut.
+    private HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new UpstreamDeadlineHandler(drain, new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -36,5 +36,5 @@ internal sealed class UpstreamInvokers(Hosting.Shutdown.ShutdownDrain drain) : I
         ConnectTimeout = connectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-    }) }, disposeHandler: true);
+    }), disposeHandler: true);
 }

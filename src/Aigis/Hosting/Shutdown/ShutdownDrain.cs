@@ -3,7 +3,7 @@ namespace Aigis.Hosting.Shutdown;
 /// <summary>
 /// The graceful-shutdown clock. At shutdown the public listener stops accepting and in-flight requests and streams
 /// may finish until the drain deadline; a little before it, <see cref="Cut"/> fires and what is still running is
-/// ended on purpose, each in a way that cannot pass for a clean finish (<see cref="DrainCutHandler"/>): a request
+/// ended on purpose, each in a way that cannot pass for a clean finish (<see cref="Proxy.UpstreamDeadline"/>): a request
 /// still waiting for its upstream's headers gets 503 <c>shutting_down</c>, a stream gets an error event and no
 /// <c>[DONE]</c>. Only what ignores even that is aborted by Kestrel at the deadline itself.
 /// </summary>
