@@ -14,12 +14,10 @@ namespace Aigis.Pipeline;
 /// </summary>
 /// <remarks>
 /// <para>
-/// 403 or 404: a name outside the tenant's grants is refused with 403 (<c>model_not_allowed</c>,
-/// <c>service_not_allowed</c>) before anything looks at whether the name exists, so the answer is the same for
-/// a real model the tenant may not use and for a name nobody serves. A name inside the grants that nobody
-/// serves gets routing's 404. What a caller can learn from the status is therefore only what it already knows
-/// (its own grants), never what else the gateway serves, and the 403 still tells an honest client plainly that
-/// the problem is permission, not a typo. The work done is the same in both cases, so timing tells nothing either.
+/// A name outside the tenant's grants gets the same 404 as a name nobody serves (<c>model_not_found</c>,
+/// <c>service_not_found</c>, OpenAI's answer for both), decided before anything looks at whether the name exists,
+/// so neither the status, the body nor the work done tells a caller what else the gateway serves. The audit log
+/// and the metrics keep the real reason (<c>model_not_allowed</c>, <c>service_not_allowed</c>).
 /// </para>
 /// <para>
 /// Paths are judged exactly as the router reads them (ordinal, after Kestrel's removal of dot segments; no
@@ -48,7 +46,7 @@ internal sealed class AuthorizationMiddleware(RequestDelegate next, GatewayState
             var name = slash < 0 ? rest : rest[..slash];
             return access.MayUseService(name)
                 ? next(context)
-                : RefuseAsync(context, caller, AccessErrors.ServiceNotAllowed(name.ToString()), $"service={Short(name)}");
+                : RefuseAsync(context, caller, AccessErrors.ServiceNotAllowed(name.ToString()), AccessErrors.ServiceNotAllowedReason, $"service={Short(name)}");
         }
 
         return IsModelEndpoint(path) && HttpMethods.IsPost(context.Request.Method)
@@ -81,7 +79,7 @@ internal sealed class AuthorizationMiddleware(RequestDelegate next, GatewayState
         if (!access.MayUseModel(request.Model))
         {
             request.Dispose();
-            await RefuseAsync(context, caller, AccessErrors.ModelNotAllowed(request.Model), $"model={Short(request.Model)}");
+            await RefuseAsync(context, caller, AccessErrors.ModelNotAllowed(request.Model), AccessErrors.ModelNotAllowedReason, $"model={Short(request.Model)}");
             return;
         }
 
@@ -91,12 +89,12 @@ internal sealed class AuthorizationMiddleware(RequestDelegate next, GatewayState
         await next(context);
     }
 
-    private Task RefuseAsync(HttpContext context, CallerIdentity caller, GatewayError error, string what)
+    private Task RefuseAsync(HttpContext context, CallerIdentity caller, GatewayError error, string reason, string what)
     {
         // The name asked for, bounded; never the body (a prompt) or a header (a credential).
-        audit.Record(new AuditEvent(timeProvider.GetUtcNow(), AuditActions.AccessRefused, "refused", caller.KeyId, caller.Tenant, error.Code,
+        audit.Record(new AuditEvent(timeProvider.GetUtcNow(), AuditActions.AccessRefused, "refused", caller.KeyId, caller.Tenant, reason,
             context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString(), $"public {context.Request.Method} {Short(context.Request.Path.Value)} {what}"));
-        metrics.AccessRefused(error.Code);
+        metrics.AccessRefused(reason);
         return GatewayErrorWriter.WriteAsync(context, error, PipelineStage.Authorization);
     }
 

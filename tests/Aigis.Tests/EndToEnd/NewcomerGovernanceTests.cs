@@ -10,13 +10,13 @@ namespace Aigis.Tests.EndToEnd;
 
 /// <summary>
 /// The "done when", as a newcomer does it: a tenant and a key made with the real CLI, the OpenAI SDK
-/// calling a simulated model with that key, a 403 for a model the tenant may not use, a 429 past its limit,
+/// calling a simulated model with that key, a 404 for a model the tenant may not use (as for one nobody serves), a 429 past its limit,
 /// and each decision read back from the audit log.
 /// </summary>
 public sealed partial class NewcomerGovernanceTests
 {
     [Fact]
-    public async Task Cli_tenant_and_key_then_the_sdk_gets_its_model_a_403_a_429_and_every_decision_is_in_the_audit_log()
+    public async Task Cli_tenant_and_key_then_the_sdk_gets_its_model_a_404_a_429_and_every_decision_is_in_the_audit_log()
     {
         await using var sim = await SimServer.StartAsync(new SimOptions { Models = ["sim-llama-3-8b", "sim-secret"], Seed = 1, TimeScale = 20 }, CancellationToken.None);
         await using var gateway = await GatewayUnderTest.StartAsync(
@@ -49,7 +49,7 @@ public sealed partial class NewcomerGovernanceTests
         Assert.Equal(0, tenant.ExitCode);
         Assert.Equal(0, created.ExitCode);
         Assert.Equal(4, allowed.Usage.OutputTokenCount);
-        Assert.Equal(403, forbidden.Status);
+        Assert.Equal(404, forbidden.Status);
         Assert.Equal(429, limited.Status);
         Assert.Contains(("tenant.created", (string?)null), actions);
         Assert.Contains(("key.created", (string?)null), actions);

@@ -73,4 +73,26 @@ public sealed class OpenAiSdkThroughGatewayTests
         Assert.Equal(404, error.Status);
         Assert.Contains("model_not_found", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sdk_sees_a_model_its_tenant_may_not_use_exactly_as_one_nobody_serves()
+    {
+        await using var upstream = await TestUpstream.StartAsync("llm");
+        await using var gateway = await GatewayUnderTest.StartAsync($"""
+              - {"{"}name: chat, kind: llm, models: [open-model, secret-model], instances: ["{upstream.Url}"]{"}"}
+            """, "  auth: required");
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await Identity.TenantsApi.CreateAsync(gateway.AdminApi, "narrow", """{"models":["open-*"]}""")).StatusCode);
+        var (_, key) = await Identity.KeysApi.CreateAsync(gateway.AdminApi, "sdk-narrow", tenant: "narrow");
+        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(gateway.Public.BaseAddress!, "v1") });
+
+        var forbidden = await Assert.ThrowsAsync<ClientResultException>(() => client.GetChatClient("secret-model").CompleteChatAsync([new UserChatMessage("hi")]));
+        var missing = await Assert.ThrowsAsync<ClientResultException>(() => client.GetChatClient("gpt-4o").CompleteChatAsync([new UserChatMessage("hi")]));
+
+        // OpenAI's answer for both, so SDKs raise their not-found error, never a permission error.
+        Assert.Equal(404, forbidden.Status);
+        Assert.Equal(404, missing.Status);
+        Assert.Contains("The model `secret-model` does not exist or you do not have access to it.", forbidden.Message, StringComparison.Ordinal);
+        Assert.Equal(forbidden.Message.Replace("secret-model", "X", StringComparison.Ordinal), missing.Message.Replace("gpt-4o", "X", StringComparison.Ordinal));
+        Assert.Empty(upstream.Received);
+    }
 }

@@ -37,7 +37,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_tenant_uses_its_model_and_service_and_is_refused_the_others_with_403()
+    public async Task A_tenant_uses_its_model_and_service_and_is_refused_the_others_with_openais_404()
     {
         var allowed = await ChatAsync("allowed-model");
         var secret = await ChatAsync("secret-model");
@@ -46,10 +46,12 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, allowedService.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, secret.StatusCode);
-        Assert.Equal("model_not_allowed", (await Json.ErrorAsync(secret)).Code);
-        Assert.Equal(HttpStatusCode.Forbidden, secretService.StatusCode);
-        Assert.Equal("service_not_allowed", (await Json.ErrorAsync(secretService)).Code);
+        Assert.Equal(HttpStatusCode.NotFound, secret.StatusCode);
+        var error = await Json.ErrorAsync(secret);
+        Assert.Equal("model_not_found", error.Code);
+        Assert.Equal("The model `secret-model` does not exist or you do not have access to it.", error.Message);
+        Assert.Equal(HttpStatusCode.NotFound, secretService.StatusCode);
+        Assert.Equal("service_not_found", (await Json.ErrorAsync(secretService)).Code);
         Assert.Equal(2, _upstream.Received.Count);
     }
 
@@ -163,7 +165,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, tenants.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, widen.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await ChatAsync("secret-model")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ChatAsync("secret-model")).StatusCode);
     }
 
     [Fact]
@@ -174,7 +176,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         var after = await ChatAsync("secret-model");
         var audit = await Json.ReadAsync(await _gateway.AdminApi.GetAsync("/admin/v1/audit"));
 
-        Assert.Equal(HttpStatusCode.Forbidden, before.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
         Assert.Equal(HttpStatusCode.OK, widened.StatusCode);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         var refusal = Assert.Single(audit.GetProperty("data").EnumerateArray(), e => e.GetProperty("action").GetString() == "access.refused");

@@ -20,7 +20,7 @@ public sealed class IdentityPrometheusTests
         var (_, key) = await KeysApi.CreateAsync(gateway.AdminApi, "prom-key", tenant: "prom");
         using var client = gateway.PublicWithKey(key);
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"n"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"n"}"""))).StatusCode);
         var first = await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"m"}"""));
         var second = await client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"m"}"""));
 
