@@ -10,118 +10,69 @@ using Microsoft.AspNetCore.Http;
 namespace Aigis.Endpoints;
 
 /// <summary>
-/// The public listener's terminal stage: resolves a request to a service (by the body's <c>model</c> for the
-/// OpenAI endpoints, by name for <c>/svc/NAME/...</c>) and hands it to the forwarder. Paths are matched
-/// directly rather than through endpoint routing: there are five of them and every miss needs an OpenAI-shaped 404.
+/// The public listener's terminal stage: hands a request, as resolved once (<see cref="GatewayRequest"/>: by the
+/// body's <c>model</c> for the OpenAI endpoints, by name for <c>/svc/NAME/...</c>), to the forwarder, or answers
+/// what no service serves (404 in OpenAI's shape, 405) and <c>GET /v1/models</c> itself.
 /// </summary>
-internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forwarder)
+internal sealed class PublicRouter(UpstreamForwarder forwarder)
 {
-    private const string ServicePrefix = "/svc/";
-    private static readonly string[] s_modelEndpoints = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"];
-
-    // One parsed key source per distinct spec in the config; a handful at most.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AffinityKeySource> _affinitySources = new(StringComparer.Ordinal);
-
     public Task InvokeAsync(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? "/";
-        var routes = state.Routes;
-
-        if (path.StartsWith(ServicePrefix, StringComparison.Ordinal))
+        var request = context.Resolved() ?? throw new InvalidOperationException("The request was not resolved: RequestResolutionMiddleware must run first.");
+        var method = context.Request.Method;
+        return request.Kind switch
         {
-            return ForwardToServiceAsync(context, routes, path);
-        }
-
-        foreach (var endpoint in s_modelEndpoints)
-        {
-            if (string.Equals(path, endpoint, StringComparison.Ordinal) || string.Equals(path, endpoint + "/", StringComparison.Ordinal))
-            {
-                return HttpMethods.IsPost(context.Request.Method)
-                    ? ForwardByModelAsync(context, routes)
-                    : GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, endpoint, "POST"), PipelineStage.Route);
-            }
-        }
-
-        if (path is "/v1/models" or "/v1/models/")
-        {
-            return HttpMethods.IsGet(context.Request.Method)
-                ? WriteModelsAsync(context, routes)
-                : GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, "/v1/models", "GET"), PipelineStage.Route);
-        }
-
-        return GatewayErrorWriter.WriteAsync(context, GatewayError.NotFound(path), PipelineStage.Route);
+            EndpointKind.Service => ForwardToServiceAsync(context, request),
+            EndpointKind.Model when request.IsModelCall => ForwardByModelAsync(context, request),
+            EndpointKind.Model => GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(method, request.Endpoint, "POST"), PipelineStage.Route),
+            EndpointKind.ModelList when HttpMethods.IsGet(method) => WriteModelsAsync(context, request.Snapshot.Routes),
+            EndpointKind.ModelList => GatewayErrorWriter.WriteAsync(context, GatewayError.MethodNotAllowed(method, "/v1/models", "GET"), PipelineStage.Route),
+            _ => GatewayErrorWriter.WriteAsync(context, GatewayError.NotFound(request.Endpoint), PipelineStage.Route),
+        };
     }
 
-    private async Task ForwardByModelAsync(HttpContext context, RouteTable routes)
+    private async Task ForwardByModelAsync(HttpContext context, GatewayRequest resolved)
     {
-        // Authorization or intrusion detection has read the body already (into the same pooled buffer): use that one.
-        var request = context.Features.Get<ModelRequest>();
-        GatewayError? error = null;
-        if (request is null)
+        // The body was read once, before every stage that needed it (ModelBodyMiddleware).
+        if (resolved.Body is not { } request)
         {
-            using (Telemetry.GatewayTracing.StartStage(Telemetry.GatewayTracing.RouteSpan))
-            {
-                (request, error) = await ModelRequestReader.ReadAsync(context, routes.Config.Gateway.MaxBodySize);
-            }
-        }
-
-        if (request is null)
-        {
-            if (error is { } refusal)
-            {
-                await GatewayErrorWriter.WriteAsync(context, refusal, PipelineStage.RequestLimits);
-            }
-
             return;
         }
 
-        using (request)
+        if (resolved.Route is not { } route)
         {
-            if (!routes.ByModel.TryGetValue(request.Model, out var route))
-            {
-                await GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownModel(request.Model), PipelineStage.Route);
-                return;
-            }
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownModel(request.Model), PipelineStage.Route);
+            return;
+        }
 
-            var record = context.Record();
-            record.Model = request.Model;
-            record.Service = route.Name;
-            record.Streamed = request.Stream;
-
-            // The forwarder sends these exact bytes (again on a retry); the length is known, so the upstream gets Content-Length.
-            context.Request.Headers.TransferEncoding = default;
-            var blocks = route.Config.Balancer == LoadBalancingPolicyNames.PrefixAware ? ArrayPool<ulong>.Shared.Rent(PromptPrefixBlocks.MaxBlocks) : null;
-            try
+        // The forwarder sends these exact bytes (again on a retry); the length is known, so the upstream gets Content-Length.
+        context.Request.Headers.TransferEncoding = default;
+        var blocks = route.Config.Balancer == LoadBalancingPolicyNames.PrefixAware ? ArrayPool<ulong>.Shared.Rent(PromptPrefixBlocks.MaxBlocks) : null;
+        try
+        {
+            await forwarder.ForwardAsync(context, resolved.Snapshot.Routes, route, BalancingRequestFor(context, resolved, route, request.Body.Span, blocks), request);
+        }
+        finally
+        {
+            if (blocks is not null)
             {
-                await forwarder.ForwardAsync(context, routes, route, BalancingRequestFor(context, route, request.Body.Span, blocks), request);
-            }
-            finally
-            {
-                if (blocks is not null)
-                {
-                    ArrayPool<ulong>.Shared.Return(blocks);
-                }
+                ArrayPool<ulong>.Shared.Return(blocks);
             }
         }
     }
 
-    private Task ForwardToServiceAsync(HttpContext context, RouteTable routes, string path)
+    private Task ForwardToServiceAsync(HttpContext context, GatewayRequest resolved)
     {
-        var rest = path.AsSpan(ServicePrefix.Length);
-        var slash = rest.IndexOf('/');
-        var name = slash < 0 ? rest : rest[..slash];
-        if (!routes.ByName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var route))
+        if (resolved.Route is not { } route)
         {
-            return GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownService(name.ToString()), PipelineStage.Route);
+            return GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownService(resolved.ServiceName!), PipelineStage.Route);
         }
 
-        var maxBodySize = routes.Config.Gateway.MaxBodySize;
+        var maxBodySize = resolved.Snapshot.Config.Gateway.MaxBodySize;
         if (context.Request.ContentLength > maxBodySize)
         {
             return GatewayErrorWriter.WriteAsync(context, GatewayError.BodyTooLarge(maxBodySize), PipelineStage.RequestLimits);
         }
-
-        context.Record().Service = route.Name;
 
         // Bodies of generic services stream through; Kestrel enforces the bound as they are read.
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -129,9 +80,11 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
             limit.MaxRequestBodySize = maxBodySize;
         }
 
-        context.Request.PathBase = context.Request.PathBase.Add(new PathString(path[..(ServicePrefix.Length + name.Length)]));
-        context.Request.Path = slash < 0 ? new PathString("/") : new PathString(path[(ServicePrefix.Length + slash)..]);
-        return forwarder.ForwardAsync(context, routes, route, BalancingRequestFor(context, route, [], null), null);
+        var path = context.Request.Path.Value!;
+        var prefix = resolved.Endpoint.Length;
+        context.Request.PathBase = context.Request.PathBase.Add(new PathString(resolved.Endpoint));
+        context.Request.Path = path.Length == prefix ? new PathString("/") : new PathString(path[prefix..]);
+        return forwarder.ForwardAsync(context, resolved.Snapshot.Routes, route, BalancingRequestFor(context, resolved, route, [], null), null);
     }
 
     /// <summary>
@@ -139,7 +92,7 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
     /// policy places the request: peak-ewma, consistent-hash and prefix-aware weigh it), prompt prefix blocks for
     /// prefix-aware, a key for consistent-hash.
     /// </summary>
-    private BalancingRequest BalancingRequestFor(HttpContext context, ServiceRoute route, ReadOnlySpan<byte> body, ulong[]? blocks)
+    private static BalancingRequest BalancingRequestFor(HttpContext context, GatewayRequest resolved, ServiceRoute route, ReadOnlySpan<byte> body, ulong[]? blocks)
     {
         // The whole body's size stands for the prompt's: prefix blocks stop at a cap, the prefill work does not.
         var promptBlocks = (body.Length + PromptPrefixBlocks.BlockBytes - 1) / PromptPrefixBlocks.BlockBytes;
@@ -149,9 +102,8 @@ internal sealed class PublicRouter(GatewayState state, UpstreamForwarder forward
             return BalancingRequest.WithPrefix(blocks.AsMemory(0, count), promptBlocks);
         }
 
-        if (route.Config.Balancer == LoadBalancingPolicyNames.ConsistentHash)
+        if (resolved.Snapshot.Affinity.TryGetValue(route.Name, out var source))
         {
-            var source = _affinitySources.GetOrAdd(route.Config.Balancing.HashKey, AffinityKeySource.Parse);
             return source.TryGetKey(context, body, out var key)
                 ? BalancingRequest.WithKey(key) with { PromptBlocks = promptBlocks }
                 : new BalancingRequest { PromptBlocks = promptBlocks };

@@ -280,7 +280,6 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
         builder.Services.AddSingleton(_limits);
-        builder.Services.AddSingleton<Limits.ModelUsageSource>();
         builder.Services.AddSingleton(_spend);
         builder.Services.AddSingleton(Usage);
         builder.Services.AddSingleton(_metrics);
@@ -290,9 +289,12 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<TelemetryMiddleware>();
         app.UseMiddleware<UnhandledErrorMiddleware>();
+        app.UseMiddleware<RequestResolutionMiddleware>();
         app.UseMiddleware<FirewallMiddleware>();
         app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<ModelBodyMiddleware>();
+        app.UseMiddleware<ServiceFirewallMiddleware>();
         app.UseMiddleware<AuthorizationMiddleware>();
         app.UseMiddleware<IntrusionDetectionMiddleware>();
         app.UseMiddleware<Limits.TokenCountingMiddleware>();

@@ -6,8 +6,8 @@ using Aigis.Deployers;
 namespace Aigis.Hosting;
 
 /// <summary>
-/// The running gateway's current route table. Readers take <see cref="Routes"/> once per request and use
-/// that snapshot throughout; <see cref="Apply"/> and <see cref="SetDeployedInstances"/> swap in a new one atomically.
+/// The running gateway's current <see cref="GatewaySnapshot"/>. A request takes <see cref="Snapshot"/> once and uses
+/// it throughout; <see cref="Apply"/> and <see cref="SetDeployedInstances"/> compile a new one and swap it in atomically.
 /// </summary>
 /// <remarks>
 /// The table has two inputs: the config (from the file, replaced whole at each reload) and the instances that
@@ -19,16 +19,19 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
 {
     private readonly Lock _applyLock = new();
     private readonly Dictionary<string, IReadOnlyList<InstanceConfig>> _deployed = new(StringComparer.Ordinal);
-    private volatile RouteTable _routes = RouteTable.Build(config, null, policies, timeProvider.GetUtcNow(), time: timeProvider);
+    private volatile GatewaySnapshot _snapshot = GatewaySnapshot.Compile(RouteTable.Build(config, null, policies, timeProvider.GetUtcNow(), time: timeProvider), null);
     private volatile bool _ready;
 
     /// <summary>Raised after a new config has been applied (outside the lock), so deployers can reconcile to it.</summary>
     public event Action<AigisConfig>? ConfigApplied;
 
-    public RouteTable Routes => _routes;
+    /// <summary>Everything the request path reads of the config in force, compiled.</summary>
+    public GatewaySnapshot Snapshot => _snapshot;
+
+    public RouteTable Routes => _snapshot.Routes;
 
     /// <summary>The config as loaded, without deployed instances.</summary>
-    public AigisConfig Config => _routes.Config;
+    public AigisConfig Config => _snapshot.Config;
 
     /// <summary>True while the public listener accepts traffic: after start, before shutdown begins.</summary>
     public bool IsReady
@@ -42,8 +45,8 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
         RouteTable table;
         lock (_applyLock)
         {
-            table = RouteTable.Build(next, _routes, policies, timeProvider.GetUtcNow(), _deployed, timeProvider);
-            _routes = table;
+            table = RouteTable.Build(next, _snapshot.Routes, policies, timeProvider.GetUtcNow(), _deployed, timeProvider);
+            _snapshot = GatewaySnapshot.Compile(table, _snapshot);
         }
 
         ConfigApplied?.Invoke(next);
@@ -60,7 +63,7 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
         {
             if (_deployed.TryGetValue(service, out var current) ? current.SequenceEqual(instances) : instances.Count == 0)
             {
-                return _routes;
+                return _snapshot.Routes;
             }
 
             if (instances.Count == 0)
@@ -73,8 +76,9 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
             }
 
             // The config did not change, so neither does the time it was loaded at.
-            var table = RouteTable.Build(_routes.Config, _routes, policies, _routes.LoadedAt, _deployed, timeProvider);
-            _routes = table;
+            var routes = _snapshot.Routes;
+            var table = RouteTable.Build(routes.Config, routes, policies, routes.LoadedAt, _deployed, timeProvider);
+            _snapshot = GatewaySnapshot.Compile(table, _snapshot);
             return table;
         }
     }

@@ -16,13 +16,13 @@ namespace Aigis.Limits;
 /// limit or a budget on the tenant or its keys, or a price on the model. Otherwise the response's own
 /// <c>usage</c> (read by the metering stage) is the count.
 /// </remarks>
-internal sealed class TokenCountingMiddleware(RequestDelegate next, ModelUsageSource usage)
+internal sealed class TokenCountingMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Features.Get<ModelRequest>() is { } request)
+        if (context.Resolved() is { Body: { } request } resolved)
         {
-            var model = usage.Current.For(request.Model);
+            var model = resolved.Snapshot.Usage.For(request.Model);
             context.Features.Set(new MeteredModel(request.Model, model));
             if (NeedsCount(context, model))
             {

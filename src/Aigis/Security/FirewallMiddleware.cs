@@ -8,14 +8,13 @@ using Microsoft.Extensions.Logging;
 namespace Aigis.Security;
 
 /// <summary>
-/// The first stage of the public pipeline: resolves the client's address (believing forwarding headers only
-/// from trusted proxies), refuses banned addresses and those the CIDR lists exclude, and after the request
+/// The first refusing stage of the public pipeline: resolves the client's address (believing forwarding headers only
+/// from trusted proxies), refuses banned addresses and those the public CIDR lists exclude (a service's own lists
+/// are checked once the service is known, by <see cref="ServiceFirewallMiddleware"/>), and after the request
 /// counts what it ended in (an IDS block, a 401, any 4xx) toward a ban of that address.
 /// </summary>
 internal sealed partial class FirewallMiddleware(RequestDelegate next, SecurityState security, AuditWriter audit, TimeProvider timeProvider, ILogger<FirewallMiddleware> logger)
 {
-    private const string ServicePrefix = "/svc/";
-
     /// <summary>Set by intrusion detection on a request it blocked, so the ban counts it as an IDS block.</summary>
     public static readonly object IdsBlockedKey = new();
 
@@ -37,7 +36,7 @@ internal sealed partial class FirewallMiddleware(RequestDelegate next, SecurityS
             return;
         }
 
-        if (!CidrPolicy.Admits(firewall.Public, client) || !AdmitsService(context, firewall, client))
+        if (!CidrPolicy.Admits(firewall.Public, client))
         {
             security.Metrics.FirewallDenied("cidr");
             audit.Record(SecurityAudit.Denied(context, "address_denied", timeProvider.GetUtcNow()));
@@ -60,26 +59,6 @@ internal sealed partial class FirewallMiddleware(RequestDelegate next, SecurityS
             audit.Record(SecurityAudit.Banned(created, context.TraceIdentifier));
             Log.Banned(logger, client.ToString(), created.Reason.ToString(), created.Until, created.Count);
         }
-    }
-
-    /// <summary>A <c>/svc/NAME/</c> request also passes the lists of service NAME (model routes are checked once their model is known).</summary>
-    private static bool AdmitsService(HttpContext context, Core.Configuration.FirewallConfig firewall, System.Net.IPAddress client)
-    {
-        if (firewall.Services.Count == 0)
-        {
-            return true;
-        }
-
-        var path = context.Request.Path.Value ?? "";
-        if (!path.StartsWith(ServicePrefix, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        var rest = path.AsSpan(ServicePrefix.Length);
-        var slash = rest.IndexOf('/');
-        var name = (slash < 0 ? rest : rest[..slash]).ToString();
-        return !firewall.Services.TryGetValue(name, out var lists) || CidrPolicy.Admits(lists, client);
     }
 
     private static partial class Log

@@ -15,18 +15,17 @@ namespace Aigis.Security;
 /// <summary>
 /// Anomaly scoring after authentication and authorization. The request line, headers and cookies always get
 /// the web-attack rules; so does a generic service's body (<c>/svc/...</c>, its first
-/// <c>security.maxInspectSize</c> bytes, peeked without consuming them). A model-API body is read once into
-/// the pooled buffer the router then forwards (<see cref="ModelRequest"/>, set as a request feature): its
-/// message content gets the prompt-injection rules only, its identifier fields the web-attack rules.
+/// <c>security.maxInspectSize</c> bytes, peeked without consuming them). A model-API body, read once before
+/// (<see cref="GatewayRequest.Body"/>): its message content gets the prompt-injection rules only, its identifier
+/// fields the web-attack rules.
 /// </summary>
-internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next, SecurityState security, GatewayState state, AuditWriter audit, TimeProvider timeProvider, ILogger<IntrusionDetectionMiddleware> logger)
+internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next, SecurityState security, AuditWriter audit, TimeProvider timeProvider, ILogger<IntrusionDetectionMiddleware> logger)
 {
     public const string FlagHeader = "x-aigis-prompt-injection";
-    private static readonly string[] s_modelEndpoints = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"];
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var policy = security.Policy;
+        var policy = context.Resolved()?.Snapshot.Security ?? security.Policy;
         if (!policy.Enabled)
         {
             await next(context);
@@ -46,38 +45,12 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
             }
         }
 
-        var path = request.Path.Value ?? "/";
-        if (HttpMethods.IsPost(request.Method) && IsModelEndpoint(path))
+        var resolved = context.Resolved();
+        if (resolved?.Body is { } model)
         {
-            // Authorization may have read the body already; otherwise read it here, once, for every stage after.
-            var model = context.Features.Get<ModelRequest>();
-            if (model is null)
-            {
-                var (read, error) = await ModelRequestReader.ReadAsync(context, state.Config.Gateway.MaxBodySize);
-                if (read is null)
-                {
-                    if (error is { } refusal)
-                    {
-                        await GatewayErrorWriter.WriteAsync(context, refusal, PipelineStage.RequestLimits);
-                    }
-
-                    return;
-                }
-
-                model = read;
-                context.Features.Set(read);
-                context.Response.RegisterForDispose(read);
-            }
-
             ModelBodyInspector.Inspect(rules, model.Body.Span, card);
-            if (!AdmitsModelService(model.Model, context))
-            {
-                security.Metrics.FirewallDenied("cidr");
-                await GatewayErrorWriter.WriteAsync(context, SecurityErrors.AddressDenied(context.TraceIdentifier), PipelineStage.Firewall);
-                return;
-            }
         }
-        else if (path.StartsWith("/svc/", StringComparison.Ordinal) && HasBody(request) && !await InspectGenericBodyAsync(context, rules, card))
+        else if (resolved?.Kind == EndpointKind.Service && HasBody(request) && !await InspectGenericBodyAsync(context, rules, card))
         {
             return;
         }
@@ -188,27 +161,7 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
         }
     }
 
-    private bool AdmitsModelService(string model, HttpContext context)
-    {
-        var services = security.Config.Firewall.Services;
-        return services.Count == 0 || !state.Routes.ByModel.TryGetValue(model, out var route) ||
-            !services.TryGetValue(route.Name, out var lists) || CidrPolicy.Admits(lists, context.ClientAddress());
-    }
-
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-
-    private static bool IsModelEndpoint(string path)
-    {
-        foreach (var endpoint in s_modelEndpoints)
-        {
-            if (path.Length - endpoint.Length is 0 or 1 && path.StartsWith(endpoint, StringComparison.Ordinal) && (path.Length == endpoint.Length || path[^1] == '/'))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static partial class Log
     {

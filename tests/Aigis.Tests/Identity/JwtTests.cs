@@ -51,7 +51,7 @@ public sealed class JwtTests : IAsyncLifetime
         var forbidden = await ChatAsync(token, "other");
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, forbidden.StatusCode);
         Assert.DoesNotContain(_upstream.Received, r => r.Headers.ContainsKey("authorization"));
     }
 
