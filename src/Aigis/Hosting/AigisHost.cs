@@ -50,7 +50,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly AuditWriter _audit;
     private readonly Admission.AdmissionGate _admission;
     private readonly CredentialAuthenticator _authenticator;
-    private readonly Limits.LimitRegistry _limits = new();
+    private readonly Limits.LimitRegistry _limits;
     private readonly IdentityMetrics _identityMetrics = new();
     private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
@@ -81,6 +81,7 @@ internal sealed class AigisHost : IAsyncDisposable
         Keys = new ApiKeyService(_store, keyCache, _audit, options.TimeProvider);
         Tenants = new TenantService(_store, _store, Directory, keyCache, _audit, options.TimeProvider);
         _spend = new Limits.SpendLedger(options.TimeProvider);
+        _limits = new Limits.LimitRegistry(options.TimeProvider);
         Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         _reconciler = new ReloadReconciler(_deployer);

@@ -27,22 +27,38 @@ internal sealed class BudgetMiddleware(RequestDelegate next, SpendLedger ledger,
 
         var tenant = access.Tenant;
         var now = timeProvider.GetUtcNow();
-        var tenantSpend = ledger.Tenant(tenant.Name);
-        var keySpend = ledger.Key(caller.KeyId);
-        if (tenant.Budget is { } budget && !tenantSpend.Allows(budget, now))
+        var tenantSpend = ledger.EnterTenant(tenant.Name);
+
+        // Every key's usage reaches the store; only a key budget needs the key's spend in memory.
+        var keySpend = tenant.KeyBudget is null ? null : ledger.EnterKey(caller.KeyId);
+        if (tenant.Budget is { } budget && !tenantSpend.Counter.Allows(budget, now))
         {
-            return RefuseAsync(context, caller, budget, tenantSpend, "tenant", now);
+            Exit(tenantSpend, keySpend);
+            return RefuseAsync(context, caller, budget, tenantSpend.Counter, "tenant", now);
         }
 
-        if (tenant.KeyBudget is { } keyBudget && !keySpend.Allows(keyBudget, now))
+        if (tenant.KeyBudget is { } keyBudget && !keySpend!.Counter.Allows(keyBudget, now))
         {
-            return RefuseAsync(context, caller, keyBudget, keySpend, "key", now);
+            Exit(tenantSpend, keySpend);
+            return RefuseAsync(context, caller, keyBudget, keySpend.Counter, "key", now);
         }
 
-        return context.Features.Get<MeteredModel>() is { } model ? ChargeAfterAsync(context, caller, model, tenantSpend, keySpend) : next(context);
+        if (context.Features.Get<MeteredModel>() is { } model)
+        {
+            return ChargeAfterAsync(context, caller, model, tenantSpend, keySpend);
+        }
+
+        Exit(tenantSpend, keySpend);
+        return next(context);
     }
 
-    private async Task ChargeAfterAsync(HttpContext context, CallerIdentity caller, MeteredModel model, SpendCounter tenantSpend, SpendCounter keySpend)
+    private static void Exit(SpendSlot tenant, SpendSlot? key)
+    {
+        tenant.Exit();
+        key?.Exit();
+    }
+
+    private async Task ChargeAfterAsync(HttpContext context, CallerIdentity caller, MeteredModel model, SpendSlot tenantSpend, SpendSlot? keySpend)
     {
         try
         {
@@ -59,11 +75,13 @@ internal sealed class BudgetMiddleware(RequestDelegate next, SpendLedger ledger,
                 var completion = Math.Max(record.CompletionTokens, 0);
                 var cost = model.Usage.CostMicros(prompt, completion);
                 var now = timeProvider.GetUtcNow();
-                tenantSpend.Charge(now, cost);
-                keySpend.Charge(now, cost);
+                tenantSpend.Counter.Charge(now, cost);
+                keySpend?.Counter.Charge(now, cost);
                 usage.Record(new UsageRecord(caller.Tenant, caller.KeyId, now, prompt, completion, cost));
                 metrics.Charged(prompt, completion, cost);
             }
+
+            Exit(tenantSpend, keySpend);
         }
     }
 

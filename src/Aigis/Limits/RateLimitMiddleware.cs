@@ -35,8 +35,8 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
 
     private async Task AdmitAsync(HttpContext context, CallerIdentity caller, TenantDefinition tenant)
     {
-        var tenantEntry = registry.Tenant(tenant.Name, tenant.Limits);
-        var keyEntry = registry.Key(caller.KeyId, tenant.KeyLimits);
+        var tenantEntry = registry.EnterTenant(tenant.Name, tenant.Limits);
+        var keyEntry = registry.EnterKey(caller.KeyId, tenant.KeyLimits);
         RateLimitLease? tenantLease = null, keyLease = null;
         var record = context.Record();
         var charged = Math.Max(record.PromptTokens, 0);
@@ -77,6 +77,10 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
                 tenantEntry?.Windows.ChargeTokens(now, used - charged);
                 keyEntry?.Windows.ChargeTokens(now, used - charged);
             }
+
+            // Charged in full: the entries may expire once idle.
+            tenantEntry?.Exit();
+            keyEntry?.Exit();
         }
     }
 

@@ -144,9 +144,9 @@ public sealed class BudgetTests
 
             var ledger = new SpendLedger(new FakeTimeProvider(s_start.AddDays(1)));
             await ledger.LoadAsync(store, CancellationToken.None);
-            Assert.Equal(5000 * 5, ledger.Key("KEY00001").Spent(Core.Identity.BudgetPeriod.Month, s_start.AddDays(1)));
+            Assert.Equal(5000 * 5, ledger.EnterKey("KEY00001").Counter.Spent(Core.Identity.BudgetPeriod.Month, s_start.AddDays(1)));
             Assert.Equal(rows.Where(r => r.Subject == "key:KEY00001" && r.Day == s_start.Date.AddDays(1)).Sum(r => r.CostMicros),
-                ledger.Key("KEY00001").Spent(Core.Identity.BudgetPeriod.Day, s_start.AddDays(1)));
+                ledger.EnterKey("KEY00001").Counter.Spent(Core.Identity.BudgetPeriod.Day, s_start.AddDays(1)));
         }
         finally
         {
