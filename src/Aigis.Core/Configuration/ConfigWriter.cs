@@ -12,6 +12,20 @@ public static class ConfigWriter
 {
     public static string ToYaml(AigisConfig config)
     {
+        using var writer = new StringWriter();
+        new YamlStream(new YamlDocument(Root(config))).Save(writer, assignAnchors: false);
+        var text = writer.ToString();
+
+        // YamlDotNet ends a saved stream with a document end marker; a config file has none.
+        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text.Replace("\r\n...\r\n", "\r\n", StringComparison.Ordinal);
+    }
+
+    /// <summary>Each top-level section of <paramref name="config"/> as the writer renders it, by key.</summary>
+    public static IReadOnlyDictionary<string, YamlNode> Sections(AigisConfig config) =>
+        Root(config).Children.ToDictionary(pair => ((YamlScalarNode)pair.Key).Value!, pair => pair.Value, StringComparer.Ordinal);
+
+    private static YamlMappingNode Root(AigisConfig config)
+    {
         var root = new YamlMappingNode
         {
             {
@@ -54,12 +68,7 @@ public static class ConfigWriter
             root.Add("jwt", node);
         }
 
-        using var writer = new StringWriter();
-        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
-        var text = writer.ToString();
-
-        // YamlDotNet ends a saved stream with a document end marker; a config file has none.
-        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text.Replace("\r\n...\r\n", "\r\n", StringComparison.Ordinal);
+        return root;
     }
 
     private static YamlMappingNode Service(ServiceConfig service)

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Aigis.Hosting;
 
 /// <summary>The result of one reload attempt.</summary>
-internal sealed record ConfigReloadOutcome(bool Applied, IReadOnlyList<ConfigError> Errors);
+internal sealed record ConfigReloadOutcome(bool Applied, IReadOnlyList<ConfigError> Errors)
+{
+    /// <summary>Keys the reload changed that are read only at start (logged by name); empty when everything applied.</summary>
+    public IReadOnlyList<string> NeedsRestart { get; init; } = [];
+}
 
 /// <summary>
 /// Reloads the config file when it changes. An edit is validated in full; a valid one is applied atomically,
@@ -105,23 +109,20 @@ internal sealed partial class ConfigFileWatcher : IDisposable
             return new ConfigReloadOutcome(false, result.Errors);
         }
 
-        var current = _state.Routes.Config.Gateway;
-        var currentStore = _state.Routes.Config.Store;
+        var running = _state.Config;
+        var current = running.Gateway;
+        var currentStore = running.Store;
         var next = result.Config!;
-        if (next.Gateway.Listen != current.Listen || next.Gateway.Admin != current.Admin)
+        var needsRestart = RestartOnlyKeys.Changed(running, next);
+        if (needsRestart.Count > 0)
         {
-            Log.ListenerChangeNeedsRestart(_logger);
-        }
-
-        if (next.Store != currentStore)
-        {
-            Log.StoreChangeNeedsRestart(_logger);
+            Log.NeedsRestart(_logger, _path, string.Join(", ", needsRestart));
         }
 
         // Listeners and the store stay as they were opened; everything else (gateway.auth too) takes effect now.
         var table = _state.Apply(next with { Gateway = next.Gateway with { Listen = current.Listen, Admin = current.Admin }, Store = currentStore });
         Log.Reloaded(_logger, _path, table.ByName.Count, table.ByName.Values.Sum(s => s.Instances.Length));
-        return new ConfigReloadOutcome(true, []);
+        return new ConfigReloadOutcome(true, []) { NeedsRestart = needsRestart };
     }
 
     private static byte[]? HashOf(string path)
@@ -149,11 +150,8 @@ internal sealed partial class ConfigFileWatcher : IDisposable
         [LoggerMessage(12, LogLevel.Error, "{Problem}")]
         public static partial void ConfigProblem(ILogger logger, string problem);
 
-        [LoggerMessage(13, LogLevel.Warning, "gateway.listen or gateway.admin changed: restart aigis to move the listeners; other changes are applied")]
-        public static partial void ListenerChangeNeedsRestart(ILogger logger);
-
-        [LoggerMessage(15, LogLevel.Warning, "store changed: restart aigis to open another store; other changes are applied")]
-        public static partial void StoreChangeNeedsRestart(ILogger logger);
+        [LoggerMessage(13, LogLevel.Warning, "Config {Path}: {Keys} changed, and aigis reads them only at start: restart aigis to apply them; every other change is applied now")]
+        public static partial void NeedsRestart(ILogger logger, string path, string keys);
 
         [LoggerMessage(14, LogLevel.Warning, "Cannot watch {Path} for changes ({Reason}); checking it every 2s instead")]
         public static partial void WatcherUnavailable(ILogger logger, string path, string reason);
