@@ -44,11 +44,12 @@ internal static class UpCommand
         IEnumerable<ConfigOverride> Overrides() => [.. ConfigOverride.FromProcessEnvironment(), .. flagOverrides];
 
         var demo = configPath is null;
+        var written = false;
         if (configPath is null)
         {
             try
             {
-                configPath = EmbeddedDemo.WriteConfig(Path.GetFullPath(".aigis"));
+                (configPath, written) = EmbeddedDemo.EnsureConfig(Path.GetFullPath(".aigis"));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -56,7 +57,9 @@ internal static class UpCommand
                 return ExitCodes.RuntimeFailure;
             }
 
-            output.WriteLine($"demo: {EmbeddedDemo.ReplicaCount} simulated model replicas (aigis-sim) run as local processes; config written to {configPath}");
+            output.WriteLine(written
+                ? $"demo: {EmbeddedDemo.ReplicaCount} simulated model replicas (aigis-sim) run as local processes; config written to {configPath}"
+                : $"demo: config {configPath} exists and is used as it is (delete it for the default fleet)");
         }
 
         var loaded = ConfigLoader.LoadFile(configPath, Overrides());

@@ -35,13 +35,22 @@ internal static class EmbeddedDemo
     /// <summary>The number of replicas the demo runs, over every service.</summary>
     public static int ReplicaCount => s_services.Sum(s => s.Replicas);
 
-    /// <summary>Writes the demo config to <c>demo.yaml</c> in <paramref name="dataDirectory"/> and returns its path.</summary>
-    public static string WriteConfig(string dataDirectory)
+    /// <summary>
+    /// The demo config, <c>demo.yaml</c> in <paramref name="dataDirectory"/>: written on the first start, then the
+    /// user's to edit (an edited <c>replicas</c> must survive the next start); delete it to get the default back.
+    /// </summary>
+    /// <returns>Its path, and whether it was written now.</returns>
+    public static (string Path, bool Written) EnsureConfig(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, "demo.yaml");
+        if (File.Exists(path))
+        {
+            return (path, false);
+        }
+
         File.WriteAllText(path, Render());
-        return path;
+        return (path, true);
     }
 
     /// <summary>A command that calls the demo's chat model with <paramref name="key"/>, to copy and paste.</summary>
@@ -52,7 +61,8 @@ internal static class EmbeddedDemo
     public static string Render()
     {
         var text = new StringBuilder();
-        text.AppendLine("# Written by `aigis up` for the embedded demo; rewritten at every start.");
+        text.AppendLine("# Written by `aigis up` for the embedded demo on its first start; yours to edit from then on");
+        text.AppendLine("# (delete this file and the next start writes the default again).");
         text.AppendLine("# Each service runs as aigis-sim processes that aigis supervises (runtime: process): started on free");
         text.AppendLine("# loopback ports, health-checked before they take traffic, restarted when they exit, stopped with aigis.");
         text.AppendLine("# Edits apply live: change `replicas` or `args` and save.");
