@@ -95,13 +95,17 @@ public class GovernanceBenchmark
             return Task.CompletedTask;
         };
         var metrics = new IdentityMetrics();
-        var rate = new RateLimitMiddleware(terminal, new LimitRegistry(), _audit, metrics, time);
+        var rate = new RateLimitMiddleware(terminal, new LimitRegistry(time), _audit, metrics, time);
         var budget = new BudgetMiddleware(rate.InvokeAsync, new SpendLedger(time), _usage, _audit, metrics, time);
-        var counting = new TokenCountingMiddleware(budget.InvokeAsync, new ModelUsageSource(state));
-        var authorization = new AuthorizationMiddleware(counting.InvokeAsync, state, directory, _audit, metrics, time);
-        _all = new AuthenticationMiddleware(authorization.InvokeAsync, state, authenticator, _audit, metrics, time).InvokeAsync;
-        _authorizationStage = new AuthenticationMiddleware(new AuthorizationMiddleware(terminal, state, directory, _audit, metrics, time).InvokeAsync, state, authenticator, _audit, metrics, time).InvokeAsync;
-        _authentication = new AuthenticationMiddleware(terminal, state, authenticator, _audit, metrics, time).InvokeAsync;
+        var counting = new TokenCountingMiddleware(budget.InvokeAsync);
+        var authorization = new AuthorizationMiddleware(counting.InvokeAsync, directory, _audit, metrics, time);
+
+        // As on the public listener: the request resolved once, the body read once after authentication.
+        RequestDelegate Resolved(RequestDelegate authenticated) =>
+            new RequestResolutionMiddleware(new AuthenticationMiddleware(new ModelBodyMiddleware(authenticated).InvokeAsync, state, authenticator, _audit, metrics, time).InvokeAsync, state).InvokeAsync;
+        _all = Resolved(authorization.InvokeAsync);
+        _authorizationStage = Resolved(new AuthorizationMiddleware(terminal, directory, _audit, metrics, time).InvokeAsync);
+        _authentication = new RequestResolutionMiddleware(new AuthenticationMiddleware(terminal, state, authenticator, _audit, metrics, time).InvokeAsync, state).InvokeAsync;
         _contextOnly = terminal;
 
         // Warm: the key into the cache, the tokenizer loaded.
