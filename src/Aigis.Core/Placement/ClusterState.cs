@@ -21,6 +21,8 @@ internal sealed class ClusterState
     private readonly int[] _gpuStart;
     private readonly bool[] _down;
     private readonly int[] _version;
+    private readonly int[] _modelId;
+    private readonly List<string?> _models = [];
     private readonly Dictionary<string, int> _serviceIds = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Node, int Service), int> _perNode = [];
 
@@ -33,6 +35,7 @@ internal sealed class ClusterState
         _gpuStart = new int[_nodes.Length + 1];
         _down = new bool[_nodes.Length];
         _version = new int[_nodes.Length];
+        _modelId = new int[_nodes.Length];
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < _nodes.Length; i++)
         {
@@ -47,6 +50,7 @@ internal sealed class ClusterState
                 throw new ArgumentException($"node {node.Name} appears twice", nameof(nodes));
             }
 
+            _modelId[i] = InternModel(node.GpuModel);
             _freeCpu[i] = node.CpuMilli;
             _freeMemory[i] = node.MemoryMib;
             _gpuStart[i + 1] = _gpuStart[i] + node.Gpus;
@@ -91,7 +95,39 @@ internal sealed class ClusterState
             _serviceIds.Add(request.Service, id);
         }
 
-        return new PlacementQuery(request, id);
+        var accepted = ulong.MaxValue;
+        if (request.Gpus > 0 && request.GpuModels.Count > 0)
+        {
+            accepted = 0;
+            for (var m = 0; m < _models.Count; m++)
+            {
+                accepted |= request.AcceptsModel(_models[m]) ? 1UL << m : 0;
+            }
+        }
+
+        return new PlacementQuery(request, id, accepted);
+    }
+
+    /// <summary>The node's GPU model as a small number (nodes without GPUs share one), for <see cref="PlacementQuery.AcceptedModels"/>.</summary>
+    public int ModelId(int node) => _modelId[node];
+
+    private int InternModel(string? model)
+    {
+        for (var m = 0; m < _models.Count; m++)
+        {
+            if (string.Equals(_models[m], model, StringComparison.OrdinalIgnoreCase))
+            {
+                return m;
+            }
+        }
+
+        if (_models.Count == 64)
+        {
+            throw new ArgumentException("an inventory may have at most 64 GPU models");
+        }
+
+        _models.Add(model);
+        return _models.Count - 1;
     }
 
     public FitStatus Fits(int node, in PlacementQuery query)
@@ -102,7 +138,7 @@ internal sealed class ClusterState
             return FitStatus.NodeDown;
         }
 
-        if (!request.AcceptsModel(_nodes[node].GpuModel))
+        if ((query.AcceptedModels & (1UL << _modelId[node])) == 0)
         {
             return FitStatus.GpuModel;
         }

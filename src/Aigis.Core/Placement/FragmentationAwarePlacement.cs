@@ -22,6 +22,8 @@ internal sealed class FragmentationAwarePlacement : IPlacementPolicy
     private ClusterState? _cachedCluster;
     private double[] _before = [];
     private long[] _beforeKey = [];
+    private PlacementQuery[] _shapes = [];
+    private int _shapesVersion = -1;
 
     public string Name => PlacementPolicyNames.FragmentationAware;
 
@@ -38,6 +40,13 @@ internal sealed class FragmentationAwarePlacement : IPlacementPolicy
             _beforeKey = new long[cluster.NodeCount];
             Array.Fill(_beforeKey, -1);
             _cachedCluster = cluster;
+            _shapesVersion = -1;
+        }
+
+        if (_shapesVersion != _mix.Version)
+        {
+            _shapes = [.. _mix.Shapes.Select(cluster.Prepare)];
+            _shapesVersion = _mix.Version;
         }
 
         Span<int> after = stackalloc int[NodeSpec.MaxGpus];
@@ -66,7 +75,7 @@ internal sealed class FragmentationAwarePlacement : IPlacementPolicy
                     mask &= mask - 1;
                 }
 
-                delta = NodeFragmentation.Of(mine, cluster.FreeCpu(node) - request.CpuMilli, cluster.FreeMemory(node) - request.MemoryMib, spec.GpuModel, _mix) - before;
+                delta = NodeFragmentation.Of(mine, cluster.FreeCpu(node) - request.CpuMilli, cluster.FreeMemory(node) - request.MemoryMib, cluster.ModelId(node), _shapes, _mix.Weights) - before;
             }
 
             if (delta > bestDelta + Tie)
@@ -91,7 +100,7 @@ internal sealed class FragmentationAwarePlacement : IPlacementPolicy
         var key = ((long)_mix.Version << 32) | (uint)cluster.Version(node);
         if (_beforeKey[node] != key)
         {
-            _before[node] = NodeFragmentation.Of(cluster.GpuFree(node), cluster.FreeCpu(node), cluster.FreeMemory(node), cluster.Node(node).GpuModel, _mix);
+            _before[node] = NodeFragmentation.Of(cluster.GpuFree(node), cluster.FreeCpu(node), cluster.FreeMemory(node), cluster.ModelId(node), _shapes, _mix.Weights);
             _beforeKey[node] = key;
         }
 

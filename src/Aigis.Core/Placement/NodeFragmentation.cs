@@ -12,9 +12,8 @@ namespace Aigis.Core.Placement;
 /// </remarks>
 internal static class NodeFragmentation
 {
-    public static double Of(ReadOnlySpan<int> gpuFree, int freeCpu, long freeMemory, string? gpuModel, WorkloadMix mix)
+    public static double Of(ReadOnlySpan<int> gpuFree, int freeCpu, long freeMemory, int modelId, ReadOnlySpan<PlacementQuery> shapes, ReadOnlySpan<double> weights)
     {
-        ArgumentNullException.ThrowIfNull(mix);
         long totalFree = 0;
         foreach (var free in gpuFree)
         {
@@ -26,22 +25,21 @@ internal static class NodeFragmentation
             return 0;
         }
 
-        var shapes = mix.Shapes;
-        var weights = mix.Weights;
         double fragmented = 0;
         for (var m = 0; m < shapes.Length; m++)
         {
-            fragmented += weights[m] * ForShape(gpuFree, totalFree, freeCpu, freeMemory, gpuModel, shapes[m]);
+            fragmented += weights[m] * ForShape(gpuFree, totalFree, freeCpu, freeMemory, modelId, shapes[m]);
         }
 
         return fragmented;
     }
 
-    private static long ForShape(ReadOnlySpan<int> gpuFree, long totalFree, int freeCpu, long freeMemory, string? gpuModel, ReplicaRequest shape)
+    private static long ForShape(ReadOnlySpan<int> gpuFree, long totalFree, int freeCpu, long freeMemory, int modelId, in PlacementQuery query)
     {
+        var shape = query.Request;
         var runs = freeCpu >= shape.CpuMilli
             && freeMemory >= shape.MemoryMib
-            && shape.AcceptsModel(gpuModel)
+            && (query.AcceptedModels & (1UL << modelId)) != 0
             && ClusterState.HasGpus(gpuFree, shape);
         if (!runs)
         {

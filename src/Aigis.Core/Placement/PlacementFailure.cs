@@ -21,21 +21,24 @@ internal sealed class PlacementFailure
     /// <summary>Nodes where <paramref name="status"/> was the first constraint to fail.</summary>
     public int NodesFailing(FitStatus status) => _nodesBy[(int)status];
 
-    /// <summary>The constraint that failed on the most nodes: the one to relax first.</summary>
+    /// <summary>
+    /// The constraint to relax first: the one that failed on the most nodes among those with an allowed GPU model
+    /// (a replica pinned to A100s is short of GPUs, not of T4s); the model itself only when no node has one.
+    /// </summary>
     public FitStatus MainReason
     {
         get
         {
-            var main = FitStatus.NodeDown;
-            for (var s = FitStatus.GpuModel; s <= FitStatus.Spread; s++)
+            var main = FitStatus.GpuModel;
+            for (var s = FitStatus.Cpu; s <= FitStatus.Spread; s++)
             {
-                if (_nodesBy[(int)s] > _nodesBy[(int)main] || main == FitStatus.NodeDown)
+                if (_nodesBy[(int)s] > 0 && (main == FitStatus.GpuModel || _nodesBy[(int)s] > _nodesBy[(int)main]))
                 {
-                    main = _nodesBy[(int)s] > 0 ? s : main;
+                    main = s;
                 }
             }
 
-            return main;
+            return main == FitStatus.GpuModel && _nodesBy[(int)main] == 0 ? FitStatus.NodeDown : main;
         }
     }
 

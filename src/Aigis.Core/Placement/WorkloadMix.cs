@@ -18,6 +18,7 @@ internal sealed class WorkloadMix
     private RequestShape? _lastShape;
     private ReplicaRequest? _lastRequest;
     private long _sinceRebuild;
+    private long _total;
 
     /// <summary>Representative requests of the most frequent shapes.</summary>
     public ReplicaRequest[] Shapes { get; private set; } = [];
@@ -44,7 +45,10 @@ internal sealed class WorkloadMix
             _counts.Add(shape, (request, 1));
         }
 
-        if (++_sinceRebuild >= RebuildEvery || Version < RebuildEvery)
+        // Rebuild often while the mix is young, then less as it settles (every eighth of what was seen), so the
+        // rebuild and the cache it invalidates land on well under 1% of decisions.
+        _total++;
+        if (++_sinceRebuild >= Math.Max(RebuildEvery, _total / 8) || Version < RebuildEvery)
         {
             Rebuild();
         }

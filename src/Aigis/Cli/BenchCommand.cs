@@ -9,7 +9,7 @@ namespace Aigis.Cli;
 
 /// <summary>
 /// <c>aigis bench</c>: the project's own benchmarks. <c>routing</c> compares balancing policies on a simulated fleet;
-/// <c>load</c> sends open-loop load at a real URL.
+/// <c>load</c> sends open-loop load at a real URL; <c>placement</c> compares placement policies on a simulated cluster.
 /// </summary>
 internal static class BenchCommand
 {
@@ -18,6 +18,7 @@ internal static class BenchCommand
         {
             CreateRouting(output, error),
             CreateLoad(output, error),
+            BenchPlacementCommand.Create(output, error),
         };
 
     private static Command CreateRouting(TextWriter output, TextWriter error)
