@@ -10,12 +10,15 @@ namespace Aigis.Core.Autoscaling;
 /// gateway counts arrivals exactly, whatever the replicas do. Arrivals per second are smoothed with Holt's linear
 /// method (level and trend) and the policy provisions for the larger of the current level and the level one cold
 /// start ahead, since a replica asked for now serves only then. A linear forecast overshoots every peak, so it is
-/// bounded by the highest level of the last ten minutes plus 10% (or a quarter above the current level). Requests in
-/// flight beyond the target still ask for replicas, as a backstop when the rate capacity is wrong.</para>
+/// bounded by the highest level of the last ten minutes (or a quarter above the current level). Without a
+/// rate capacity (<see cref="AigisScalingOptions.RatePerReplica"/> 0) it scales on requests in flight instead.</para>
 /// <para>Capacity: starts at <see cref="AigisScalingOptions.RatePerReplica"/> and is corrected from what the
 /// servers show: when they queue (<c>vllm:num_requests_waiting</c>) or the time to first token nears the SLO, a
 /// replica is believed to serve 5% less; when they run near capacity with no queue and first tokens far inside the
 /// SLO, 1% more; bounded to [0.7, 1.3] x the configured rate.</para>
+/// <para>Recent peaks: replicas never go below what the highest level of the last ten minutes needs at
+/// <see cref="AigisScalingOptions.RecentPeakUtilization"/> x the rate capacity (near saturation), so a burst that
+/// recurs (as bursts do) is absorbed by replicas running hot while more start, instead of by a queue.</para>
 /// <para>Up at once, down slowly: more replicas on the first tick that needs them; fewer only when every
 /// recommendation of the scale-down window agrees that the rest would run below
 /// <see cref="AigisScalingOptions.ScaleDownUtilization"/>, and one replica at a time. That band keeps steady load
@@ -72,19 +75,31 @@ internal sealed class AigisPolicy : IAutoscalingPolicy
         _levels.Add(now, _level);
 
         // A linear forecast one cold start ahead overshoots every peak; bound it by what the last ten minutes
-        // reached (plus 10%), or by a quarter above today's level where the rise is new.
-        var bound = Math.Max(1.1 * _levels.Max(now, s_memory, _level), 1.25 * _level);
+        // reached, or by a quarter above today's level where the rise is new.
+        var bound = Math.Max(_levels.Max(now, s_memory, _level), 1.25 * _level);
         var ahead = Math.Clamp(_level + (_trend * _options.ColdStart.TotalSeconds), _level, bound);
-        var byInFlight = (int)Math.Ceiling(inFlight / _options.TargetPerReplica);
-        var upWants = byInFlight;
-        var downWants = (int)Math.Ceiling(inFlight / (_options.TargetPerReplica * _options.ScaleDownUtilization));
-        var metric = inFlight;
-        var target = _options.TargetPerReplica;
+        int upWants, downWants;
+        double metric, target;
         if (RatePerReplica > 0)
         {
-            upWants = Math.Max(upWants, (int)Math.Ceiling(Math.Max(ahead, rate) / RatePerReplica));
-            downWants = Math.Max(downWants, (int)Math.Ceiling(Math.Max(ahead, rate) / (RatePerReplica * _options.ScaleDownUtilization)));
+            // Requests in flight are not used here: they grow with the batch and balloon in a queue, so they would
+            // over-ask exactly when replicas are already on their way. Queueing corrects the capacity instead.
+            var recentPeak = (int)Math.Ceiling(_levels.Max(now, s_memory, _level) / (RatePerReplica * _options.RecentPeakUtilization));
+            upWants = Math.Max(recentPeak, (int)Math.Ceiling(Math.Max(ahead, rate) / RatePerReplica));
+            downWants = Math.Max(recentPeak, (int)Math.Ceiling(Math.Max(ahead, rate) / (RatePerReplica * _options.ScaleDownUtilization)));
             (metric, target) = (ahead, RatePerReplica);
+        }
+        else
+        {
+            upWants = (int)Math.Ceiling(inFlight / _options.TargetPerReplica);
+            downWants = (int)Math.Ceiling(inFlight / (_options.TargetPerReplica * _options.ScaleDownUtilization));
+            (metric, target) = (inFlight, _options.TargetPerReplica);
+        }
+
+        if (_downRecommendations.Count == 0)
+        {
+            // As HPA does: the window starts out holding the current count, so a fresh policy does not scale down at once.
+            _downRecommendations.Add(now - 1, current);
         }
 
         _downRecommendations.Add(now, downWants);

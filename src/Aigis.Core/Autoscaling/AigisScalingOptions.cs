@@ -18,6 +18,13 @@ internal sealed record AigisScalingOptions
     /// </summary>
     [Range(0.0, 1e9)] public double RatePerReplica { get; init; }
 
+    /// <summary>
+    /// Replicas never go below what the highest level of the last ten minutes needs at this multiple of
+    /// <see cref="RatePerReplica"/>: load that peaked recently tends to come back, and a replica near saturation
+    /// still meets the SLO while others start. 1.4 x a rate at 70% of saturation is about 98% of it.
+    /// </summary>
+    [Range(1.0, 10.0)] public double RecentPeakUtilization { get; init; } = 1.4;
+
     /// <summary>The time-to-first-token objective.</summary>
     [Range(1.0, 1e7)] public double SloTtftMs { get; init; } = 500;
 

@@ -118,7 +118,9 @@ internal static class AutoscaleBench
     /// <summary>Requests in flight on one replica fed at <paramref name="rate"/>, measured in the same simulation.</summary>
     private static double MeasureTarget(Workload sample, double rate, AutoscaleSettings settings)
     {
-        var paced = PreparedWorkload.From(sample.WithMeanRate(rate), settings.Engine.BlockSize);
+        // The sample's own times may be bursty (a step preset's are); evenly spaced arrivals measure the replica, not the burst.
+        var even = new Workload([.. sample.Requests.Select((r, i) => r with { AtMs = Math.Round(i * 1000 / rate, 3) })]);
+        var paced = PreparedWorkload.From(even, settings.Engine.BlockSize);
         var run = new AutoscaleSimulation(paced, settings with { InitialReplicas = 1 }, time => new FixedPolicy(1, time)).Run();
         return Math.Max(1, run.MeanInFlightPerReplica);
     }
