@@ -9,7 +9,7 @@ namespace Aigis.Cli;
 
 /// <summary>
 /// <c>aigis bench</c>: the project's own benchmarks. <c>routing</c> compares balancing policies on a simulated fleet;
-/// <c>load</c> sends open-loop load at a real URL.
+/// <c>load</c> sends open-loop load at a real URL; <c>placement</c> and <c>autoscale</c> compare placement and autoscaling policies in simulation.
 /// </summary>
 internal static class BenchCommand
 {
@@ -18,6 +18,8 @@ internal static class BenchCommand
         {
             CreateRouting(output, error),
             CreateLoad(output, error),
+            BenchPlacementCommand.Create(output, error),
+            BenchAutoscaleCommand.Create(output, error),
         };
 
     private static Command CreateRouting(TextWriter output, TextWriter error)

@@ -37,10 +37,16 @@ namespace Aigis.Deployers;
 /// command exits by itself, the script kills whatever is left of its group, ends the reader, and exits with the
 /// command's status, which aigis reads as the replica's. The line the script prints is the command's pid, so
 /// aigis can report and signal the real process. If the script itself is killed, the reader outlives it, and
-/// aigis closes the pipe of every supervisor that exits, so the command is stopped then.
+/// aigis closes the pipe of every supervisor that exits, so the command's group is stopped then. The command
+/// itself does not wait for that: it is started through <c>setpriv --pdeathsig KILL</c> (util-linux), so the
+/// kernel kills it the moment its parent, this single-threaded shell, dies in any way, SIGKILL included (the
+/// thread caveat above concerns .NET parents, not <c>sh</c>). Where <c>setpriv</c> is missing the script runs the
+/// command without it and relies on the reader alone, as before.
 /// </para>
 /// <para>
-/// Limits: a process that leaves the group on purpose (calls <c>setsid</c> itself, as daemons do) escapes it;
+/// Limits: the parent-death signal covers the command, not processes it started (the reader's group kill covers
+/// those); if the shell dies in the instant between starting the command and <c>setpriv</c> setting the signal,
+/// the command is orphaned until aigis closes the pipe. A process that leaves the group on purpose (calls <c>setsid</c> itself, as daemons do) escapes it;
 /// confining those needs cgroups, which the Docker and Kubernetes runtimes provide. The reader polls with
 /// <c>sleep 0.1</c> (GNU coreutils and busybox accept fractions), which can outlive the script by 0.1s.
 /// </para>
@@ -54,7 +60,11 @@ internal static class SupervisorScript
     public const string Text = """
         ticks=$1; shift
         exec 3<&0 </dev/null
-        setsid "$@" 3<&- &
+        if command -v setpriv >/dev/null 2>&1; then
+          setsid setpriv --pdeathsig KILL -- "$@" 3<&- &
+        else
+          setsid "$@" 3<&- &
+        fi
         child=$!
         trap '' INT HUP PIPE
         stop_group() {

@@ -71,17 +71,31 @@ public sealed class SupervisorTests
     }
 
     [Fact]
-    public async Task A_command_whose_supervisor_was_killed_is_stopped_when_the_replica_is_disposed()
+    public async Task A_command_dies_with_its_supervisor_when_the_supervisor_is_killed()
     {
-        var replica = Start("exec sleep 300");
+        await using var replica = Start("exec sleep 300");
         var command = await replica.CommandPid.WaitAsync(s_timeout);
 
         OsProcess.Kill(replica.SupervisorPid);
         Assert.Equal(128 + 9, await replica.Exited.WaitAsync(s_timeout));
-        Assert.True(OsProcess.IsAlive(command));
+
+        // No orphan, even before aigis notices: the kernel's parent-death signal kills the command with the shell.
+        await OsProcess.AllGoneAsync([command], [], s_timeout);
+    }
+
+    [Fact]
+    public async Task What_a_command_started_is_stopped_when_the_replica_of_a_killed_supervisor_is_disposed()
+    {
+        var pidFile = Path.Combine(Directory.CreateTempSubdirectory("aigis-supervisor-").FullName, "grandchild");
+        var replica = Start($"sleep 300 & echo $! > {pidFile}; wait");
+        await replica.CommandPid.WaitAsync(s_timeout);
+        var grandchild = await ReadPidAsync(pidFile);
+
+        OsProcess.Kill(replica.SupervisorPid);
+        Assert.Equal(128 + 9, await replica.Exited.WaitAsync(s_timeout));
         await replica.DisposeAsync();
 
-        await OsProcess.AllGoneAsync([command], [], s_timeout);
+        await OsProcess.AllGoneAsync([grandchild], [], s_timeout);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ internal static class ResultTable
     private static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>The first column left-aligned, the numbers right-aligned, two spaces between columns.</summary>
-    private static void WriteAligned(TextWriter output, string[] header, List<string[]> rows)
+    internal static void WriteAligned(TextWriter output, string[] header, List<string[]> rows)
     {
         var widths = new int[header.Length];
         for (var c = 0; c < header.Length; c++)

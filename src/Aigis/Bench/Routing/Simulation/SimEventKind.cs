@@ -7,4 +7,10 @@ internal enum SimEventKind : byte
     StepEnd = 0,
     Scrape = 1,
     Arrival = 2,
+
+    /// <summary>A replica finished its cold start (the autoscale bench).</summary>
+    ReplicaReady = 3,
+
+    /// <summary>The autoscaler's control loop runs (the autoscale bench).</summary>
+    ControlTick = 4,
 }
