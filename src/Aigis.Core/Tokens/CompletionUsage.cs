@@ -12,6 +12,45 @@ public static class CompletionUsage
     /// <summary>Usage read from one JSON object; -1 for a count it does not carry.</summary>
     public readonly record struct Reported(int PromptTokens, int CompletionTokens, int CountedCompletionTokens);
 
+    /// <summary>
+    /// Reads <paramref name="json"/> as <see cref="Read"/> does, and says whether it is exactly one JSON value (what
+    /// a model stream's event must be): the stream guard's validity check and the usage read in one pass.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, TokenCounter? counter, out Reported reported)
+    {
+        int prompt = -1, completion = -1, counted = 0;
+        reported = new(-1, -1, 0);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read())
+            {
+                // Blank data: nothing to read, nothing wrong.
+                return true;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                return !reader.Read();
+            }
+
+            ReadObject(ref reader, counter, ref prompt, ref completion, ref counted);
+            if (reader.Read())
+            {
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            // The boundary with the upstream's bytes: invalid JSON is the verdict, not an error.
+            return false;
+        }
+
+        reported = new(prompt, completion, counted);
+        return true;
+    }
+
     public static Reported Read(ReadOnlySpan<byte> json, TokenCounter? counter)
     {
         int prompt = -1, completion = -1, counted = 0;
@@ -23,24 +62,7 @@ public static class CompletionUsage
                 return new(-1, -1, 0);
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("usage"u8))
-                {
-                    reader.Read();
-                    Usage(ref reader, ref prompt, ref completion);
-                }
-                else if (counter is not null && reader.ValueTextEquals("choices"u8))
-                {
-                    reader.Read();
-                    counted += Choices(ref reader, counter);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
+            ReadObject(ref reader, counter, ref prompt, ref completion, ref counted);
         }
         catch (JsonException)
         {
@@ -48,6 +70,29 @@ public static class CompletionUsage
         }
 
         return new(prompt, completion, counted);
+    }
+
+    /// <summary>The members of an object whose start the reader is on, to its end.</summary>
+    private static void ReadObject(ref Utf8JsonReader reader, TokenCounter? counter, ref int prompt, ref int completion, ref int counted)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                Usage(ref reader, ref prompt, ref completion);
+            }
+            else if (counter is not null && reader.ValueTextEquals("choices"u8))
+            {
+                reader.Read();
+                counted += Choices(ref reader, counter);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
     }
 
     private static void Usage(ref Utf8JsonReader reader, ref int prompt, ref int completion)

@@ -301,7 +301,6 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<Limits.TokenCountingMiddleware>();
         app.UseMiddleware<Limits.BudgetMiddleware>();
         app.UseMiddleware<Limits.RateLimitMiddleware>();
-        app.UseMiddleware<Limits.UsageMeteringMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;

@@ -13,7 +13,7 @@ namespace Aigis.Limits;
 /// spend in the budget's period has reached the budget (<c>&gt;=</c>). When a model response ends, its cost
 /// (counted prompt and completion tokens at the model's prices) is charged to the tenant and the key, in
 /// memory at once and to the store in batches by <see cref="UsageWriter"/>. A streamed response is charged what
-/// the metering stage saw it use, so a long stream is paid for in full; it can take the spend past the budget
+/// the answer showed it used (Proxy/ResponseMeter), so a long stream is paid for in full; it can take the spend past the budget
 /// once, and the next request is refused.
 /// </summary>
 internal sealed class BudgetMiddleware(RequestDelegate next, SpendLedger ledger, UsageWriter usage, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)

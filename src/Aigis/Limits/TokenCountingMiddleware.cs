@@ -14,7 +14,7 @@ namespace Aigis.Limits;
 /// Counting with tiktoken costs about 0.1 ms for a 2 KB prompt (GovernanceBenchmark), far more than every other
 /// governance stage together, so it is done only when something needs the count before the response: a token
 /// limit or a budget on the tenant or its keys, or a price on the model. Otherwise the response's own
-/// <c>usage</c> (read by the metering stage) is the count.
+/// <c>usage</c> (read as the answer passes, Proxy/ResponseMeter) is the count.
 /// </remarks>
 internal sealed class TokenCountingMiddleware(RequestDelegate next)
 {

@@ -70,8 +70,8 @@ internal sealed class GatewayTransformer(Telemetry.GatewayMetrics metrics) : Htt
         var eventStream = string.Equals(proxyResponse.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
         // Token counts are read from model answers only; other services' bodies are not ours to parse.
         var record = httpContext.Record();
-        var usage = record.Model is not null ? new UsageTail(record) : null;
-        var guarded = new GuardedResponseContent(proxyResponse.Content, attempt, eventStream, usage);
+        var meter = record.Model is not null ? new ResponseMeter(record, httpContext.Features.Get<Limits.MeteredModel>()?.Usage.Counter) : null;
+        var guarded = new GuardedResponseContent(proxyResponse.Content, attempt, eventStream, meter);
         proxyResponse.Content = guarded;
         attempt.Holds(guarded);
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Text.Json;
 
 namespace Aigis.Proxy;
 
@@ -26,7 +25,7 @@ internal sealed class GuardedResponseContent : HttpContent
     private readonly HttpContent _inner;
     private readonly UpstreamAttempt _attempt;
     private readonly bool _events;
-    private readonly UsageTail? _usage;
+    private readonly ResponseMeter? _meter;
     private Stream? _source;
     private byte[] _buffer;
     private int _readyStart;
@@ -40,13 +39,13 @@ internal sealed class GuardedResponseContent : HttpContent
     private ReadOnlyMemory<byte> _tail;
     private int _disposed;
 
-    /// <param name="usage">Reads token counts from the end of what reaches the client; null for other services' bodies.</param>
-    public GuardedResponseContent(HttpContent inner, UpstreamAttempt attempt, bool eventStream, UsageTail? usage = null)
+    /// <param name="meter">Reads what a model answer used, in the same pass; null for other services' bodies.</param>
+    public GuardedResponseContent(HttpContent inner, UpstreamAttempt attempt, bool eventStream, ResponseMeter? meter = null)
     {
         _inner = inner;
         _attempt = attempt;
         _events = eventStream;
-        _usage = usage;
+        _meter = meter;
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
 
         // The forwarder still reads content headers (the media type decides how a stream is flushed).
@@ -89,7 +88,7 @@ internal sealed class GuardedResponseContent : HttpContent
         {
             _source?.Dispose();
             _inner.Dispose();
-            _usage?.Complete();
+            _meter?.Complete(_attempt.Delivering);
             if (_buffer.Length > 0)
             {
                 ArrayPool<byte>.Shared.Return(_buffer);
@@ -108,7 +107,11 @@ internal sealed class GuardedResponseContent : HttpContent
             {
                 var count = Math.Min(destination.Length, _readyEnd - _readyStart);
                 _buffer.AsMemory(_readyStart, count).CopyTo(destination);
-                _usage?.Append(_buffer.AsSpan(_readyStart, count));
+                if (!_events)
+                {
+                    _meter?.OnBody(_buffer.AsSpan(_readyStart, count));
+                }
+
                 _readyStart += count;
                 _attempt.Delivering = true;
                 return count;
@@ -142,7 +145,7 @@ internal sealed class GuardedResponseContent : HttpContent
 
             if (_ended)
             {
-                _usage?.Complete();
+                _meter?.Complete(_attempt.Delivering);
                 return 0;
             }
 
@@ -231,7 +234,7 @@ internal sealed class GuardedResponseContent : HttpContent
                 line = line[..^1];
             }
 
-            if (_attempt.ExpectDone && !IsWellFormed(line))
+            if (!Inspect(line) && _attempt.ExpectDone)
             {
                 _attempt.Failure = UpstreamFailure.Malformed;
                 _dataEnd = lineStart;
@@ -244,8 +247,11 @@ internal sealed class GuardedResponseContent : HttpContent
         }
     }
 
-    /// <summary>A data line of an OpenAI stream carries a JSON value or <c>[DONE]</c>; other SSE fields pass as they are.</summary>
-    private bool IsWellFormed(ReadOnlySpan<byte> line)
+    /// <summary>
+    /// A data line of an OpenAI stream carries one JSON value or <c>[DONE]</c>; other SSE fields pass as they are. A
+    /// model answer's events are metered in the same read that checks them.
+    /// </summary>
+    private bool Inspect(ReadOnlySpan<byte> line)
     {
         if (!line.StartsWith(DataPrefix))
         {
@@ -259,22 +265,12 @@ internal sealed class GuardedResponseContent : HttpContent
             return true;
         }
 
-        try
+        if (_meter is not null)
         {
-            var reader = new Utf8JsonReader(data);
-            if (!reader.Read())
-            {
-                return true;
-            }
+            return _meter.OnEvent(data);
+        }
 
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            // The boundary with the upstream's bytes: invalid JSON is the verdict, not an error.
-            return false;
-        }
+        return !_attempt.ExpectDone || Core.Tokens.CompletionUsage.TryRead(data, null, out _);
     }
 
     private void OnEnd()
