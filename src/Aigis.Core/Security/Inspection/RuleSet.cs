@@ -30,10 +30,34 @@ public sealed class RuleSet
 
     private readonly Group[]?[,] _groups;
     private readonly Dictionary<SecurityRule, int> _indexes = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<SecurityRule> _codeRules = new(ReferenceEqualityComparer.Instance);
 
-    public RuleSet(IEnumerable<SecurityRule> rules, int paranoia, Func<string, bool> familyEnabled, TimeSpan matchTimeout, InspectionLimits? limits = null)
+    // Code rules sit after the pattern rules in the card's numbering (past its 64-bit fast path, which they do not need).
+    private const int CodeRuleIndex = int.MaxValue;
+
+    /// <summary>True when the code rule <paramref name="rule"/> (one of <see cref="CodeRules"/>) is active.</summary>
+    public bool IsActive(SecurityRule rule) => _codeRules.Contains(rule);
+
+    /// <summary>Records a code rule's finding, when that rule is active.</summary>
+    public void Report(SecurityRule rule, ScoreCard card)
+    {
+        if (_codeRules.Contains(rule))
+        {
+            card.Add(rule, CodeRuleIndex);
+        }
+    }
+
+    public RuleSet(IEnumerable<SecurityRule> rules, int paranoia, Func<string, bool> familyEnabled, TimeSpan matchTimeout, InspectionLimits? limits = null, IReadOnlyCollection<string>? disabledRules = null)
     {
         Limits = limits ?? InspectionLimits.Default;
+        foreach (var rule in CodeRules.All)
+        {
+            if (rule.Paranoia <= paranoia && familyEnabled(rule.Family) && disabledRules?.Contains(rule.Id) != true)
+            {
+                _codeRules.Add(rule);
+            }
+        }
+
         Rules = [.. rules.Where(r => r.Paranoia <= paranoia && familyEnabled(r.Family))];
         for (var i = 0; i < Rules.Count; i++)
         {
@@ -209,6 +233,17 @@ public sealed class RuleSet
                 {
                     Match(group, text, card, headerName);
                 }
+            }
+
+            if ((zone & ValueDetectors.Zones) != 0)
+            {
+                if (!decodedReady)
+                {
+                    var decodedLength = Decode(zone, value, plusIsSpace, out decodedBuffer);
+                    decoded = decodedBuffer is null ? value : decodedBuffer.AsSpan(0, decodedLength);
+                }
+
+                ValueDetectors.Inspect(this, zone, decoded, card);
             }
         }
         finally
