@@ -235,6 +235,11 @@ public sealed class RuleSet
                 }
             }
 
+            if (zone == RuleZone.Prompt && decodedReady)
+            {
+                Prompting.PromptViews.Inspect(this, decoded, card);
+            }
+
             if ((zone & ValueDetectors.Zones) != 0)
             {
                 if (!decodedReady)
@@ -260,20 +265,56 @@ public sealed class RuleSet
         }
     }
 
+    /// <summary>
+    /// Runs the prompt rules over a second reading of a prompt (see <see cref="Prompting.PromptViews"/>), as is:
+    /// no further decoding and no further readings, so a view never begets another.
+    /// </summary>
+    public void ScanPromptView(ReadOnlySpan<char> view, ScoreCard card)
+    {
+        if (_groups[ZoneIndex(RuleZone.Prompt), (int)RuleView.Decoded] is not { } groups || view.IsEmpty)
+        {
+            return;
+        }
+
+        char[]? normalized = null;
+        try
+        {
+            if (Prompting.PromptNormalizer.MayNeedNormalizing(view))
+            {
+                normalized = ArrayPool<char>.Shared.Rent(view.Length);
+                view = normalized.AsSpan(0, Prompting.PromptNormalizer.Normalize(view, normalized));
+            }
+
+            card.InspectedChars += view.Length;
+            foreach (var group in groups)
+            {
+                Match(group, view, card, headerName: null);
+            }
+        }
+        finally
+        {
+            if (normalized is not null)
+            {
+                ArrayPool<char>.Shared.Return(normalized);
+            }
+        }
+    }
+
     /// <summary>Decodes into a rented buffer and returns its length; a null buffer means the value needed no decoding.</summary>
     private static int Decode(RuleZone zone, ReadOnlySpan<char> value, bool plusIsSpace, out char[]? buffer)
     {
         buffer = null;
         if (zone == RuleZone.Prompt)
         {
-            // Message text arrives JSON-unescaped already; what is left to undo is words split by invisible characters.
-            if (value.IndexOfAny(s_invisible) < 0)
+            // Message text arrives JSON-unescaped already; what is left to undo is obfuscation aimed at filters
+            // (invisible characters, tag characters, look-alikes, leetspeak), tested first with one vectorized search.
+            if (!Prompting.PromptNormalizer.MayNeedNormalizing(value))
             {
                 return value.Length;
             }
 
             buffer = ArrayPool<char>.Shared.Rent(value.Length);
-            return Normalizers.RemoveInvisible(value, buffer);
+            return Prompting.PromptNormalizer.Normalize(value, buffer);
         }
 
         if (!InputDecoder.NeedsDecoding(value))
@@ -284,8 +325,6 @@ public sealed class RuleSet
         buffer = ArrayPool<char>.Shared.Rent(value.Length);
         return InputDecoder.Decode(value, buffer, plusIsSpace);
     }
-
-    private static readonly SearchValues<char> s_invisible = SearchValues.Create("\u200B\u200C\u200D\u2060\uFEFF\u00AD");
 
     private static void Match(Group group, ReadOnlySpan<char> text, ScoreCard card, string? headerName)
     {

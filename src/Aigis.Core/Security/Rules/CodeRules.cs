@@ -36,11 +36,13 @@ public static class CodeRules
     public static readonly SecurityRule SqlTokens = Make("942900", RuleFamilies.Sql, "SQL injection (token sequence)");
     public static readonly SecurityRule XssTokens = Make("941900", RuleFamilies.Xss, "XSS (HTML tag or attribute that runs script)");
 
+    public static readonly SecurityRule DecodeAndFollow = Make("PI-200", RuleFamilies.PromptInjection, "Encoded text with an order to decode it and act on it");
+
     public static readonly IReadOnlyList<SecurityRule> All =
     [
         BodyOnGet, TransferEncodingOnGet, MissingHost, ProtocolVersion, ContentTypeNotAllowed, ContentTypeSyntax, ContentTypeCharset,
         AcceptCharset, ConnectionHeader, HopByHopAbuse, MultipartName, LengthAndChunked, TransferEncodingMalformed, ContentLengthMalformed, LineBreakInHeader,
-        InternalAddress, ObfuscatedAddress, NoSqlOperator, SqlTokens, XssTokens,
+        InternalAddress, ObfuscatedAddress, NoSqlOperator, SqlTokens, XssTokens, DecodeAndFollow,
     ];
 
     private static SecurityRule Make(string id, string family, string message) =>
