@@ -76,8 +76,20 @@ public sealed class RuleSet
                     continue;
                 }
 
+                // A rule with prefilter words stands alone: one vectorized search for its words rules it out, and
+                // its bounded repetitions (".{0,60}") stay out of the gate's automaton, where counters multiply states.
                 var chunks = new List<Group>();
-                Combine(members, matchTimeout, chunks);
+                foreach (var alone in members.Where(m => m.Prefilter is not null))
+                {
+                    chunks.Add(new Group(alone.Regex, [alone], [_indexes[alone]]));
+                }
+
+                var gated = members.Where(m => m.Prefilter is null).ToArray();
+                if (gated.Length > 0)
+                {
+                    Combine(gated, matchTimeout, chunks);
+                }
+
                 _groups[ZoneIndex(zone), (int)view] = [.. chunks];
             }
         }
