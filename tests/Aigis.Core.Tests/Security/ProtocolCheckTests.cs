@@ -115,3 +115,18 @@ public sealed class ProtocolCheckTests
     public void Line_breaks_that_split_responses_are_refused(string target) =>
         Assert.True(SecurityTestRules.Get(target).WebScore >= 5, SecurityTestRules.Get(target).RuleIds(false));
 }
+
+/// <summary>Code rules are switched off by id like pattern rules.</summary>
+public sealed class CodeRuleConfigTests
+{
+    [Fact]
+    public void A_code_rule_listed_in_disabled_rules_does_not_fire()
+    {
+        var policy = SecurityPolicy.Build(new Aigis.Core.Configuration.SecurityConfig { DisabledRules = ["920430"] }).Policy;
+        var card = new ScoreCard();
+        var facts = new ProtocolFacts();
+        facts.Observe(policy.Rules, "Host", "a", card);
+        facts.Finish(policy.Rules, "GET", "HTTP/4.0", bodyWithoutLength: false, card);
+        Assert.Equal(0, card.WebScore);
+    }
+}
