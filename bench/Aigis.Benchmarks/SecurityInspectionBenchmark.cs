@@ -78,11 +78,14 @@ public class SecurityInspectionBenchmark
 
         var card = new ScoreCard();
         WebRequestInspector.InspectTarget(_policy.Rules, method, target, card);
+        var protocol = new Aigis.Core.Security.Protocol.ProtocolFacts();
         foreach (var (name, value) in s_headers)
         {
             WebRequestInspector.InspectHeader(_policy.Rules, name, value, card);
+            protocol.Observe(_policy.Rules, name, value, card);
         }
 
+        protocol.Finish(_policy.Rules, method, "HTTP/1.1", bodyWithoutLength: false, card);
         return card;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Aigis.Core.Security.Firewall;
 using Aigis.Core.Security.Inspection;
+using Aigis.Core.Security.Protocol;
 using Aigis.Hosting;
 using Aigis.Identity;
 using Aigis.Pipeline;
@@ -37,13 +38,17 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
         var card = new ScoreCard();
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value + request.QueryString.Value;
         WebRequestInspector.InspectTarget(rules, request.Method, target, card);
+        var protocol = new ProtocolFacts();
         foreach (var (name, values) in request.Headers)
         {
             foreach (var value in values)
             {
                 WebRequestInspector.InspectHeader(rules, name, value, card);
+                protocol.Observe(rules, name, value, card);
             }
         }
+
+        protocol.Finish(rules, request.Method, request.Protocol, bodyWithoutLength: false, card);
 
         var resolved = context.Resolved();
         if (resolved?.Body is { } model)

@@ -5,7 +5,7 @@ using Aigis.Core.Security.Inspection;
 namespace Aigis.Core.Tests.Security;
 
 /// <summary>One stage of an OWASP CRS regression test, as in shared/data/crs-regression.jsonl (see its README).</summary>
-internal sealed record CrsCase(string Id, string Family, string Rule, string Method, string Uri, IReadOnlyList<KeyValuePair<string, string>> Headers, string? Body, bool Attack, int Paranoia)
+internal sealed record CrsCase(string Id, string Family, string Rule, string Method, string Uri, string Version, IReadOnlyList<KeyValuePair<string, string>> Headers, string? Body, bool Attack, int Paranoia)
 {
     /// <summary>Inspects the case as the gateway inspects a request to a generic service.</summary>
     public ScoreCard Inspect(RuleSet rules)
@@ -13,15 +13,21 @@ internal sealed record CrsCase(string Id, string Family, string Rule, string Met
         var card = new ScoreCard();
         WebRequestInspector.InspectTarget(rules, Method, Uri, card);
         string? contentType = null;
+        var protocol = new Aigis.Core.Security.Protocol.ProtocolFacts();
+        var hasLength = false;
         foreach (var (name, value) in Headers)
         {
             WebRequestInspector.InspectHeader(rules, name, value, card);
+            protocol.Observe(rules, name, value, card);
+            hasLength |= name.Equals("content-length", StringComparison.OrdinalIgnoreCase) || name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase);
             if (name.Equals("content-type", StringComparison.OrdinalIgnoreCase))
             {
                 contentType = value;
             }
         }
 
+        // go-ftw adds a Content-Length to a body that has none: a body arrives either way.
+        protocol.Finish(rules, Method, Version, bodyWithoutLength: !hasLength && !string.IsNullOrEmpty(Body), card);
         if (Body is not null)
         {
             // go-ftw sends a body without a content type as a form, and percent-encodes a form that is not
@@ -67,6 +73,7 @@ internal sealed record CrsCase(string Id, string Family, string Rule, string Met
                 root.GetProperty("rule").GetString()!,
                 root.GetProperty("method").GetString() ?? "GET",
                 root.GetProperty("uri").GetString() ?? "/",
+                root.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String ? version.GetString()! : "HTTP/1.1",
                 headers,
                 root.GetProperty("body").ValueKind == JsonValueKind.String ? root.GetProperty("body").GetString() : null,
                 root.GetProperty("expect").GetString() == "attack",

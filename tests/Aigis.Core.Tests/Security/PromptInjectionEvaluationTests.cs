@@ -13,14 +13,36 @@ namespace Aigis.Core.Tests.Security;
 public sealed class PromptInjectionEvaluationTests(ITestOutputHelper output)
 {
     private const int Threshold = 5;
+    private const int HeldOutDetectionFloor = 37;
+    private const int HeldOutFalsePositiveCeiling = 0;
 
     [Fact]
     public void Injections_are_flagged_and_prompts_that_discuss_them_are_not()
     {
+        var (caught, injections, falsePositives, _) = Evaluate("prompt-injection.jsonl", "development set (the rules were written against it)");
+        Assert.Equal(0, falsePositives);
+        Assert.True(caught >= injections * 0.9, $"detected {caught} of {injections}");
+    }
+
+    /// <summary>
+    /// The held-out set (data/prompt-injection-test.jsonl), committed before the normalizers and lexicons and
+    /// never tuned against: its figures are the honest ones. The floors are the first measurement's, as a
+    /// regression guard, not a target.
+    /// </summary>
+    [Fact]
+    public void Held_out_injections_are_mostly_flagged_and_held_out_benign_prompts_pass()
+    {
+        var (caught, injections, falsePositives, benign) = Evaluate("prompt-injection-test.jsonl", "held-out set (not tuned against)");
+        Assert.True(falsePositives <= HeldOutFalsePositiveCeiling, $"{falsePositives} of {benign} benign prompts flagged");
+        Assert.True(caught >= HeldOutDetectionFloor, $"detected {caught} of {injections}");
+    }
+
+    private (int Caught, int Injections, int FalsePositives, int Benign) Evaluate(string file, string title)
+    {
         var rows = new SortedDictionary<string, (int Total, int Flagged)>(StringComparer.Ordinal);
         var wrong = new List<string>();
         int injections = 0, caught = 0, benign = 0, falsePositives = 0;
-        foreach (var line in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Security", "data", "prompt-injection.jsonl")))
+        foreach (var line in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Security", "data", file)))
         {
             using var doc = JsonDocument.Parse(line);
             var root = doc.RootElement;
@@ -51,7 +73,7 @@ public sealed class PromptInjectionEvaluationTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"prompt-injection set, threshold {Threshold}");
+        output.WriteLine($"prompt-injection {title}, threshold {Threshold}");
         output.WriteLine("label/kind | cases | flagged");
         foreach (var (key, (total, flagged)) in rows)
         {
@@ -64,7 +86,6 @@ public sealed class PromptInjectionEvaluationTests(ITestOutputHelper output)
             output.WriteLine("  wrong: " + miss);
         }
 
-        Assert.Equal(0, falsePositives);
-        Assert.True(caught >= injections * 0.9, $"detected {caught} of {injections}");
+        return (caught, injections, falsePositives, benign);
     }
 }

@@ -30,10 +30,34 @@ public sealed class RuleSet
 
     private readonly Group[]?[,] _groups;
     private readonly Dictionary<SecurityRule, int> _indexes = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<SecurityRule> _codeRules = new(ReferenceEqualityComparer.Instance);
 
-    public RuleSet(IEnumerable<SecurityRule> rules, int paranoia, Func<string, bool> familyEnabled, TimeSpan matchTimeout, InspectionLimits? limits = null)
+    // Code rules sit after the pattern rules in the card's numbering (past its 64-bit fast path, which they do not need).
+    private const int CodeRuleIndex = int.MaxValue;
+
+    /// <summary>True when the code rule <paramref name="rule"/> (one of <see cref="CodeRules"/>) is active.</summary>
+    public bool IsActive(SecurityRule rule) => _codeRules.Contains(rule);
+
+    /// <summary>Records a code rule's finding, when that rule is active.</summary>
+    public void Report(SecurityRule rule, ScoreCard card)
+    {
+        if (_codeRules.Contains(rule))
+        {
+            card.Add(rule, CodeRuleIndex);
+        }
+    }
+
+    public RuleSet(IEnumerable<SecurityRule> rules, int paranoia, Func<string, bool> familyEnabled, TimeSpan matchTimeout, InspectionLimits? limits = null, IReadOnlyCollection<string>? disabledRules = null)
     {
         Limits = limits ?? InspectionLimits.Default;
+        foreach (var rule in CodeRules.All)
+        {
+            if (rule.Paranoia <= paranoia && familyEnabled(rule.Family) && disabledRules?.Contains(rule.Id) != true)
+            {
+                _codeRules.Add(rule);
+            }
+        }
+
         Rules = [.. rules.Where(r => r.Paranoia <= paranoia && familyEnabled(r.Family))];
         for (var i = 0; i < Rules.Count; i++)
         {
@@ -52,8 +76,20 @@ public sealed class RuleSet
                     continue;
                 }
 
+                // A rule with prefilter words stands alone: one vectorized search for its words rules it out, and
+                // its bounded repetitions (".{0,60}") stay out of the gate's automaton, where counters multiply states.
                 var chunks = new List<Group>();
-                Combine(members, matchTimeout, chunks);
+                foreach (var alone in members.Where(m => m.Prefilter is not null))
+                {
+                    chunks.Add(new Group(alone.Regex, [alone], [_indexes[alone]]));
+                }
+
+                var gated = members.Where(m => m.Prefilter is null).ToArray();
+                if (gated.Length > 0)
+                {
+                    Combine(gated, matchTimeout, chunks);
+                }
+
                 _groups[ZoneIndex(zone), (int)view] = [.. chunks];
             }
         }
@@ -210,6 +246,22 @@ public sealed class RuleSet
                     Match(group, text, card, headerName);
                 }
             }
+
+            if (zone == RuleZone.Prompt && decodedReady)
+            {
+                Prompting.PromptViews.Inspect(this, decoded, card);
+            }
+
+            if ((zone & ValueDetectors.Zones) != 0)
+            {
+                if (!decodedReady)
+                {
+                    var decodedLength = Decode(zone, value, plusIsSpace, out decodedBuffer);
+                    decoded = decodedBuffer is null ? value : decodedBuffer.AsSpan(0, decodedLength);
+                }
+
+                ValueDetectors.Inspect(this, zone, decoded, card);
+            }
         }
         finally
         {
@@ -225,20 +277,56 @@ public sealed class RuleSet
         }
     }
 
+    /// <summary>
+    /// Runs the prompt rules over a second reading of a prompt (see <see cref="Prompting.PromptViews"/>), as is:
+    /// no further decoding and no further readings, so a view never begets another.
+    /// </summary>
+    public void ScanPromptView(ReadOnlySpan<char> view, ScoreCard card)
+    {
+        if (_groups[ZoneIndex(RuleZone.Prompt), (int)RuleView.Decoded] is not { } groups || view.IsEmpty)
+        {
+            return;
+        }
+
+        char[]? normalized = null;
+        try
+        {
+            if (Prompting.PromptNormalizer.MayNeedNormalizing(view))
+            {
+                normalized = ArrayPool<char>.Shared.Rent(view.Length);
+                view = normalized.AsSpan(0, Prompting.PromptNormalizer.Normalize(view, normalized));
+            }
+
+            card.InspectedChars += view.Length;
+            foreach (var group in groups)
+            {
+                Match(group, view, card, headerName: null);
+            }
+        }
+        finally
+        {
+            if (normalized is not null)
+            {
+                ArrayPool<char>.Shared.Return(normalized);
+            }
+        }
+    }
+
     /// <summary>Decodes into a rented buffer and returns its length; a null buffer means the value needed no decoding.</summary>
     private static int Decode(RuleZone zone, ReadOnlySpan<char> value, bool plusIsSpace, out char[]? buffer)
     {
         buffer = null;
         if (zone == RuleZone.Prompt)
         {
-            // Message text arrives JSON-unescaped already; what is left to undo is words split by invisible characters.
-            if (value.IndexOfAny(s_invisible) < 0)
+            // Message text arrives JSON-unescaped already; what is left to undo is obfuscation aimed at filters
+            // (invisible characters, tag characters, look-alikes, leetspeak), tested first with one vectorized search.
+            if (!Prompting.PromptNormalizer.MayNeedNormalizing(value))
             {
                 return value.Length;
             }
 
             buffer = ArrayPool<char>.Shared.Rent(value.Length);
-            return Normalizers.RemoveInvisible(value, buffer);
+            return Prompting.PromptNormalizer.Normalize(value, buffer);
         }
 
         if (!InputDecoder.NeedsDecoding(value))
@@ -249,8 +337,6 @@ public sealed class RuleSet
         buffer = ArrayPool<char>.Shared.Rent(value.Length);
         return InputDecoder.Decode(value, buffer, plusIsSpace);
     }
-
-    private static readonly SearchValues<char> s_invisible = SearchValues.Create("\u200B\u200C\u200D\u2060\uFEFF\u00AD");
 
     private static void Match(Group group, ReadOnlySpan<char> text, ScoreCard card, string? headerName)
     {

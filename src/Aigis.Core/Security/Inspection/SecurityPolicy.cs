@@ -62,7 +62,7 @@ public sealed class SecurityPolicy
 
         var (rules, errors) = DefaultRules.LoadWithUserFiles(config.RuleFiles, config.DisabledRules, MatchTimeout);
         var limits = new InspectionLimits(MaxFieldChars: (int)Math.Min(config.MaxInspectSize, int.MaxValue));
-        var set = new RuleSet(rules, config.Paranoia, family => !config.DisabledFamilies.Contains(family), MatchTimeout, limits);
+        var set = new RuleSet(rules, config.Paranoia, family => !config.DisabledFamilies.Contains(family), MatchTimeout, limits, config.DisabledRules);
         if (key is not null)
         {
             set = s_shared.GetOrAdd(key, set);

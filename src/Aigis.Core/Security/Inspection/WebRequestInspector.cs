@@ -123,10 +123,39 @@ public static class WebRequestInspector
     private static bool InspectJson(RuleSet rules, ReadOnlySpan<byte> body, ScoreCard card)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        // Per depth: whether the object there is the value of a credential field ({"password": {"$ne": null}}).
+        Span<bool> credentialObject = stackalloc bool[rules.Limits.MaxDepth + 2];
+        var lastNameIsCredential = false;
         try
         {
             while (reader.Read())
             {
+                if (reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth < credentialObject.Length)
+                {
+                    credentialObject[reader.CurrentDepth] = lastNameIsCredential;
+                }
+
+                if (reader.TokenType == JsonTokenType.PropertyName && MongoOperators.IsOperator(ref reader))
+                {
+                    // Query documents ({"filter": {"$and": [...]}}, vector-store "where" clauses) are how APIs take
+                    // filters: an operator key is data. It is an injection where a scalar was due: under a
+                    // credential field, at the top of the body (a bare operator document), or $where/$function,
+                    // which run JavaScript on the database.
+                    var depth = reader.CurrentDepth - 1;
+                    if (MongoOperators.RunsCode(ref reader) || depth == 0 || (depth > 0 && depth < credentialObject.Length && credentialObject[depth]))
+                    {
+                        rules.Report(CodeRules.NoSqlOperator, card);
+                    }
+
+                    lastNameIsCredential = false;
+                    continue;
+                }
+
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    lastNameIsCredential = MongoOperators.IsCredentialName(ref reader);
+                }
+
                 if (reader.CurrentDepth > rules.Limits.MaxDepth && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
                     card.Truncated = true;

@@ -35,12 +35,35 @@ public static class RuleFileLoader
     public const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
     /// <summary>
-    /// How the shipped rules are compiled: to IL, with the backtracking engine's vectorized literal search,
-    /// which is several times faster on prose than the non-backtracking engine. Safe because these patterns
-    /// are ours and written without nested quantifiers, every field is length-capped, every match has a
-    /// timeout, and <c>PathologicalInputTests</c> runs them against the inputs that would show a blow-up.
+    /// How the shipped rules are compiled: with <see cref="RegexOptions.NonBacktracking"/> like user rules, so
+    /// their matching time is linear by construction. The few that need a look-behind (the prompt-injection
+    /// rules that only fire in imperative position) cannot be, and fall back to <see cref="BacktrackingOptions"/>;
+    /// their look-behinds are fixed alternations with bounded quantifiers (<c>\s{0,4}</c>, never <c>\s*</c>),
+    /// which <c>RedosBoundTests</c> checks, so each position costs a constant. Each rule runs only after its
+    /// group's non-backtracking gate matched; the 1 s timeout is a backstop, not the defense.
     /// </summary>
-    public const RegexOptions ShippedOptions = RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+    /// <remarks>ExplicitCapture (no rule needs a capture) also tells these options apart from <see cref="Options"/>.</remarks>
+    public const RegexOptions ShippedOptions = RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    /// <summary>The fallback for shipped patterns that use a look-behind.</summary>
+    public const RegexOptions BacktrackingOptions = RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    private static Regex Compile(string pattern, RegexOptions options, TimeSpan matchTimeout)
+    {
+        if (options != ShippedOptions)
+        {
+            return new Regex(pattern, options, matchTimeout);
+        }
+
+        try
+        {
+            return new Regex(pattern, options, matchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, BacktrackingOptions, matchTimeout);
+        }
+    }
 
     public static RuleFile LoadFile(string path, IReadOnlyDictionary<string, SecurityRule> existing, TimeSpan matchTimeout, RegexOptions options = Options)
     {
@@ -229,7 +252,7 @@ public static class RuleFileLoader
         {
             try
             {
-                regex = new Regex(pattern, options, matchTimeout);
+                regex = Compile(pattern, options, matchTimeout);
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {
