@@ -99,7 +99,13 @@ security:
   mode: block
   firewall:
     allow: [127.0.0.0/8, \"::1\"]"
-  admin_key=$(awk '/^admin key:/{print $3}' "$work/governed/aigis.log")
+  # The key is printed just after the listeners open: wait for its line.
+  admin_key=""
+  for _ in $(seq 1 300); do
+    admin_key=$(awk '/^admin key:/{print $3}' "$work/governed/aigis.log")
+    [ -n "$admin_key" ] && break
+    sleep 0.1
+  done
   AIGIS_ADMIN_URL="http://127.0.0.1:$admin_port" AIGIS_ADMIN_KEY="$admin_key" \
     dotnet "$aigis_dll" tenants create bench --models '*' --rpm 100000000 --tpm 10000000000 --key-rpm 100000000 >/dev/null
   user_key=$(AIGIS_ADMIN_URL="http://127.0.0.1:$admin_port" AIGIS_ADMIN_KEY="$admin_key" \

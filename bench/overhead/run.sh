@@ -7,7 +7,7 @@
 #   bench/overhead/run.sh [DURATION_S=10] [CONNECTIONS=32] [WRK_THREADS=1]
 #   WORKERS=N (default: nproc) sets every proxy's worker count: nginx worker_processes, HAProxy nbthread, the .NET
 #   processor count of aigis. Portkey runs on node, one event loop, whatever N is.
-#   TARGETS="direct aigis-governed ..." measures a subset.
+#   TARGETS="direct aigis-governed ..." measures a subset; WARMUP=S seconds of load before each measurement (20).
 #
 # Installs what it needs on a fresh Debian machine (wrk, nginx-light, haproxy from apt; Portkey's gateway from npm
 # into ~/.cache/aigis-bench). Every server binds 127.0.0.1 and is stopped by process id at exit. Exits 1 when any
@@ -34,8 +34,10 @@ source bench/overhead/lib.sh
 results=()
 measure() { # target url pid script
   local target=$1 url=$2 pid=$3 script=$4
-  # A short warm-up (JIT, connection pools), then the measured run.
-  wrk -t"$threads" -c"$connections" -d3s -s "$script" "$url" >/dev/null
+  # A warm-up under the same load, then the measured run. .NET's tiered JIT (and node's) needs it: after 3 s of
+  # load aigis still ran partly instrumented tier-0 code here (2.5k rps, 700 us of CPU a request), after 25 s
+  # fully optimized code (9.8k rps, 150 us).
+  wrk -t"$threads" -c"$connections" -d"${WARMUP:-20}s" -s "$script" "$url" >/dev/null
   local out; out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$script" "$url")
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
