@@ -1,5 +1,15 @@
 # Shared by run.sh and soak.sh: installs, ports, the fixed upstream, and Aigis started bare or fully governed.
-# Expects: work (a temp dir), pids (an array), targets, workers, portkey_version set by the caller.
+# Expects: targets, workers, portkey_version set by the caller. Gives: work (a temp dir) and pids (an array);
+# every pid in it is stopped and the temp dir removed when the script exits, however it exits.
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 # --- what the run needs -------------------------------------------------------------------------------------
 missing=()

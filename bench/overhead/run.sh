@@ -20,15 +20,6 @@ threads="${3:-1}"
 workers="${WORKERS:-$(nproc)}"
 targets="${TARGETS:-direct aigis-governed aigis-bare nginx haproxy portkey}"
 portkey_version=1.15.2
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 source bench/overhead/lib.sh
 
 results=()

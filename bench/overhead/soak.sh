@@ -15,15 +15,6 @@ rate="${2:-5000}"
 workers="${WORKERS:-$(nproc)}"
 targets="aigis-governed"
 portkey_version=unused
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 source bench/overhead/lib.sh
 start_governed_aigis
 
