@@ -80,8 +80,9 @@ internal sealed partial class ProcessReplica : IAsyncDisposable
                 _firstOutcome.TrySetResult(false);
                 if (decision.IsCrashLoop)
                 {
-                    Update(s => s with { State = ReplicaState.CrashLoop, LastFailure = failure, LastExitCode = exitCode ?? s.LastExitCode, NextStartAt = null });
+                    // Logged before the state shows: whoever sees the crash loop in the status finds the reason in the log.
                     Log.CrashLoop(_environment.Logger, Name, decision.RecentFailures, _environment.Options.CrashLoopWindow, failure);
+                    Update(s => s with { State = ReplicaState.CrashLoop, LastFailure = failure, LastExitCode = exitCode ?? s.LastExitCode, NextStartAt = null });
                     return;
                 }
 

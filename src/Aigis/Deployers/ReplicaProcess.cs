@@ -22,6 +22,7 @@ internal sealed partial class ReplicaProcess : IAsyncDisposable
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _commandPid = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
+    private int _lifelineClosed;
 
     private ReplicaProcess(Process process, string name, TimeSpan gracePeriod, TimeProvider timeProvider, ILogger logger)
     {
@@ -77,16 +78,7 @@ internal sealed partial class ReplicaProcess : IAsyncDisposable
             return;
         }
 
-        // Even when the supervisor has exited: if it was killed, its reader still holds the pipe and the command
-        // may still run, and the end-of-file is what stops them.
-        try
-        {
-            _process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // Nobody reads the pipe any more: everything that could be stopped through it is gone.
-        }
+        CloseLifeline();
 
         if (_exited.Task.IsCompleted)
         {
@@ -136,8 +128,32 @@ internal sealed partial class ReplicaProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the pipe whose end-of-file stops the command. Done on every stop, and as soon as the supervisor exits:
+    /// if it was killed, its reader still holds the pipe and the command may still run (the parent-death signal
+    /// misses a command killed before <c>setpriv</c> set it), and the end-of-file is what stops them.
+    /// </summary>
+    private void CloseLifeline()
+    {
+        if (Interlocked.Exchange(ref _lifelineClosed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Nobody reads the pipe any more: everything that could be stopped through it is gone.
+        }
+    }
+
     private void OnExited()
     {
+        CloseLifeline();
+
         // The announcement may never come if the supervisor itself was killed at once.
         _commandPid.TrySetResult(0);
         _exited.TrySetResult(_process.ExitCode);

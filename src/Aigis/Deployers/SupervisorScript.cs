@@ -46,7 +46,9 @@ namespace Aigis.Deployers;
 /// <para>
 /// Limits: the parent-death signal covers the command, not processes it started (the reader's group kill covers
 /// those); if the shell dies in the instant between starting the command and <c>setpriv</c> setting the signal,
-/// the command is orphaned until aigis closes the pipe. A process that leaves the group on purpose (calls <c>setsid</c> itself, as daemons do) escapes it;
+/// the command is left to the reader, which aigis wakes by closing the pipe as soon as it sees the supervisor
+/// exit. In that instant the command may not yet lead its own group (<c>setsid</c> has not run), so the reader
+/// signals its pid when no group of that id exists; nothing has been started by it yet. A process that leaves the group on purpose (calls <c>setsid</c> itself, as daemons do) escapes it;
 /// confining those needs cgroups, which the Docker and Kubernetes runtimes provide. The reader polls with
 /// <c>sleep 0.1</c> (GNU coreutils and busybox accept fractions), which can outlive the script by 0.1s.
 /// </para>
@@ -68,10 +70,12 @@ internal static class SupervisorScript
         child=$!
         trap '' INT HUP PIPE
         stop_group() {
-          kill -TERM "-$child" 2>/dev/null || return 0
+          target="-$child"
+          kill -0 "$target" 2>/dev/null || target=$child
+          kill -TERM "$target" 2>/dev/null || return 0
           n=0
-          while kill -0 "-$child" 2>/dev/null; do
-            if [ "$n" -ge "$ticks" ]; then kill -KILL "-$child" 2>/dev/null; return 0; fi
+          while kill -0 "$target" 2>/dev/null; do
+            if [ "$n" -ge "$ticks" ]; then kill -KILL "$target" 2>/dev/null; return 0; fi
             sleep 0.1; n=$((n + 1))
           done
         }

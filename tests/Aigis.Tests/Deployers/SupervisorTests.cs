@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.Versioning;
 using Aigis.Deployers;
 using Aigis.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Aigis.Tests.Deployers;
 
 /// <summary>The supervisor script around every replica, run for real with /bin/sh commands.</summary>
+[SupportedOSPlatform("linux")]
 public sealed class SupervisorTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
@@ -79,7 +81,30 @@ public sealed class SupervisorTests
         OsProcess.Kill(replica.SupervisorPid);
         Assert.Equal(128 + 9, await replica.Exited.WaitAsync(s_timeout));
 
-        // No orphan, even before aigis notices: the kernel's parent-death signal kills the command with the shell.
+        // No orphan: the kernel's parent-death signal kills the command with the shell, and should the shell die
+        // before setpriv set that signal, aigis closes the pipe of the exited supervisor and its reader stops it.
+        await OsProcess.AllGoneAsync([command], [], s_timeout);
+    }
+
+    [Fact]
+    public async Task A_command_is_stopped_when_its_supervisor_is_killed_before_the_parent_death_signal_is_set()
+    {
+        // A setpriv that takes its time opens the window a loaded machine opens by chance: the supervisor dies
+        // after announcing the command but before the kernel was told to kill it with its parent.
+        var shims = Directory.CreateTempSubdirectory("aigis-supervisor-").FullName;
+        var slowSetpriv = Path.Combine(shims, "setpriv");
+        await File.WriteAllTextAsync(slowSetpriv, "#!/bin/sh\nsleep 1\nexec /usr/bin/setpriv \"$@\"\n");
+        File.SetUnixFileMode(slowSetpriv, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = new Dictionary<string, string> { ["PATH"] = shims + ":" + Environment.GetEnvironmentVariable("PATH") };
+        var (replica, error) = ReplicaProcess.Start("test-0", new ReplicaLaunch("/bin/sh", ["-c", "exec sleep 300"], environment), TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger.Instance);
+        Assert.Null(error);
+        await using var _ = replica!;
+        var command = await replica!.CommandPid.WaitAsync(s_timeout);
+
+        OsProcess.Kill(replica.SupervisorPid);
+        Assert.Equal(128 + 9, await replica.Exited.WaitAsync(s_timeout));
+
+        // Still within the replica's lifetime (it is not disposed): seeing its supervisor exit is enough.
         await OsProcess.AllGoneAsync([command], [], s_timeout);
     }
 
