@@ -344,7 +344,7 @@ public sealed class RuleSet
         {
             // A lone rule that does not apply to this header costs nothing; skip it before matching.
             if (group.Rules.Length == 1 && (card.HasMatched(group.Rules[0], group.Indexes[0]) || !AppliesToHeader(group.Rules[0], headerName) ||
-                (group.Rules[0].Prefilter is { } words && text.IndexOfAny(words) < 0)))
+                (group.Rules[0].Prefilter is { } words && !words.MayMatch(text))))
             {
                 return;
             }
@@ -357,7 +357,7 @@ public sealed class RuleSet
             for (var i = 0; i < group.Rules.Length; i++)
             {
                 var rule = group.Rules[i];
-                if (card.HasMatched(rule, group.Indexes[i]) || !AppliesToHeader(rule, headerName) || (rule.Prefilter is { } ruleWords && text.IndexOfAny(ruleWords) < 0))
+                if (card.HasMatched(rule, group.Indexes[i]) || !AppliesToHeader(rule, headerName) || (rule.Prefilter is { } ruleWords && !ruleWords.MayMatch(text)))
                 {
                     continue;
                 }

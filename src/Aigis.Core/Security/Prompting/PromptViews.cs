@@ -70,27 +70,32 @@ public static class PromptViews
         var run = 0;
         for (var i = 0; i + 1 < text.Length; i++)
         {
-            if (char.IsLetter(text[i]) && (i == 0 || !char.IsLetter(text[i - 1])) && !char.IsLetter(text[i + 1]) && !char.IsWhiteSpace(text[i + 1]) | text[i + 1] == ' ')
-            {
-                if (++run >= 4)
-                {
-                    return true;
-                }
-
-                i++;
-            }
-            else if (!char.IsLetter(text[i]))
+            if (!IsLetter(text[i]))
             {
                 continue;
             }
-            else
+
+            // A letter inside a word, or one that starts a word of two or more, ends a run.
+            var next = text[i + 1];
+            if ((i > 0 && IsLetter(text[i - 1])) || IsLetter(next) || (next != ' ' && char.IsWhiteSpace(next)))
             {
                 run = 0;
+                continue;
             }
+
+            if (++run >= 4)
+            {
+                return true;
+            }
+
+            i++;
         }
 
         return false;
     }
+
+    // The ASCII test first: char.IsLetter's table lookup was most of this view's gate over English prose.
+    private static bool IsLetter(char c) => char.IsAscii(c) ? char.IsAsciiLetter(c) : char.IsLetter(c);
 
     /// <summary>
     /// Joins letters separated by single separators into words; a longer gap (two spaces, or a space
@@ -132,24 +137,33 @@ public static class PromptViews
         var i = 0;
         while (i < text.Length && blobs < MaxBlobs)
         {
-            if (!IsBase64Char(text[i]))
+            // One scalar pass finds the next run long enough to be a blob: prose is short words between
+            // separators, and calling a vectorized search per word cost more than this walk.
+            var start = -1;
+            var run = 0;
+            for (; i < text.Length; i++)
             {
-                i++;
-                continue;
+                var c = text[i];
+                if (IsBase64Char(c) || (c == '=' && run > 0))
+                {
+                    start = run++ == 0 ? i : start;
+                }
+                else if (run >= MinBlob)
+                {
+                    break;
+                }
+                else
+                {
+                    run = 0;
+                }
             }
 
-            var start = i;
-            while (i < text.Length && (IsBase64Char(text[i]) || text[i] == '='))
+            if (run < MinBlob)
             {
-                i++;
+                break;
             }
 
-            var blob = text[start..i];
-            if (blob.Length < MinBlob)
-            {
-                continue;
-            }
-
+            var blob = text.Slice(start, run);
             blobs++;
             var decoded = ArrayPool<byte>.Shared.Rent(blob.Length);
             try

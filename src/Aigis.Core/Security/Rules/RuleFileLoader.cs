@@ -269,8 +269,7 @@ public static class RuleFileLoader
         var where = $"{context.File}:{node.Start.Line}:{node.Start.Column}";
         return new SecurityRule(id, family, severity.Value, paranoia.Value, zones, view, pattern, regex, message ?? id, headers, where)
         {
-            PrefilterWords = prefilter,
-            Prefilter = prefilter.Count == 0 ? null : System.Buffers.SearchValues.Create([.. prefilter], StringComparison.OrdinalIgnoreCase),
+            Prefilter = prefilter.Count == 0 ? null : new RulePrefilter(prefilter),
         };
     }
 

@@ -24,9 +24,9 @@ public sealed record SecurityRule(
     /// Words of which at least one must occur (any case) for the pattern to be run at all: a vectorized
     /// multi-string search that rules a value out far faster than the pattern can. Null: always run.
     /// </summary>
-    public System.Buffers.SearchValues<string>? Prefilter { get; init; }
+    public RulePrefilter? Prefilter { get; init; }
 
-    public IReadOnlyList<string> PrefilterWords { get; init; } = [];
+    public IReadOnlyList<string> PrefilterWords => Prefilter?.Words ?? [];
 
     public int Score => (int)Severity;
 }
