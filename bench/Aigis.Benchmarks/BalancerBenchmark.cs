@@ -27,7 +27,7 @@ public class BalancerBenchmark
     {
         var time = TimeProvider.System;
         var random = new Random(1);
-        _instances = [.. Enumerable.Range(0, Instances).Select(i => new UpstreamInstance("chat", $"i{i}", new Uri($"http://127.0.0.1:{10_000 + i}")))];
+        _instances = [.. Enumerable.Range(0, Instances).Select(i => new UpstreamInstance("chat", $"i{i}", new Uri($"http://127.0.0.1:{10_000 + i}"), TimeProvider.System))];
         foreach (var instance in _instances)
         {
             for (var r = random.Next(8); r > 0; r--)

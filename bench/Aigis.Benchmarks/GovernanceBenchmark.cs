@@ -51,7 +51,7 @@ public class GovernanceBenchmark
             Services = [new ServiceConfig { Name = "chat", Kind = ServiceKind.Llm, Models = ["m", "p"], Instances = [new InstanceConfig { Id = "a", Url = new Uri("http://127.0.0.1:1") }] }],
             Usage = new UsageConfig { Models = [new ModelUsageRule("m", TokenEncoding.Cl100k, 1_000_000, 2_000_000)] },
         };
-        var state = new GatewayState(config, time, new LoadBalancingPolicyFactory());
+        var state = new GatewayState(config, time, new LoadBalancingPolicyFactory(time, () => new Random(2)));
         var generated = ApiKeyFormat.Generate();
         var tenant = new TenantDefinition
         {

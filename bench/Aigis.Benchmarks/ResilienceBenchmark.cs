@@ -54,7 +54,7 @@ public class ResilienceBenchmark
 
     private static ServiceRoute Route()
     {
-        var instances = Enumerable.Range(0, 8).Select(i => new UpstreamInstance("chat", $"i{i}", new Uri($"http://127.0.0.1:{10_000 + i}"))).ToArray();
-        return new ServiceRoute(new ServiceConfig { Name = "chat" }, instances, new LoadBalancingPolicyFactory().Create("power-of-two", new BalancingOptions()));
+        var instances = Enumerable.Range(0, 8).Select(i => new UpstreamInstance("chat", $"i{i}", new Uri($"http://127.0.0.1:{10_000 + i}"), TimeProvider.System)).ToArray();
+        return new ServiceRoute(new ServiceConfig { Name = "chat" }, instances, new LoadBalancingPolicyFactory(TimeProvider.System, () => new Random(2)).Create("power-of-two", new BalancingOptions()), new Aigis.Core.Resilience.RetryBudget(new(), TimeProvider.System));
     }
 }

@@ -1,17 +1,10 @@
 namespace Aigis.Core.Balancing;
 
 /// <summary>Creates a fresh policy by name; each service gets its own, so policy state is never shared.</summary>
+/// <param name="time">The clock of latency-aware policies.</param>
+/// <param name="randomFactory">The source of each policy's random generator; seeded in tests and simulations.</param>
 public sealed class LoadBalancingPolicyFactory(TimeProvider time, Func<Random> randomFactory)
 {
-    public LoadBalancingPolicyFactory()
-        : this(TimeProvider.System, static () => new Random())
-    {
-    }
-
-    public LoadBalancingPolicyFactory(Func<Random> randomFactory)
-        : this(TimeProvider.System, randomFactory)
-    {
-    }
 
     public ILoadBalancingPolicy Create(string name, BalancingOptions? options = null)
     {

@@ -42,10 +42,9 @@ public sealed class RouteTable
     /// instances its config lists; any other service to its deployed ones (none until its deployer publishes).
     /// </param>
     public static RouteTable Build(
-        AigisConfig config, RouteTable? previous, LoadBalancingPolicyFactory policies, DateTimeOffset loadedAt,
-        IReadOnlyDictionary<string, IReadOnlyList<InstanceConfig>>? deployed = null, TimeProvider? time = null)
+        AigisConfig config, RouteTable? previous, LoadBalancingPolicyFactory policies, DateTimeOffset loadedAt, TimeProvider time,
+        IReadOnlyDictionary<string, IReadOnlyList<InstanceConfig>>? deployed = null)
     {
-        time ??= TimeProvider.System;
         var byName = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
         var byModel = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
         foreach (var service in config.Services)

@@ -5,7 +5,7 @@ using Aigis.Core.Configuration;
 namespace Aigis.Core.Routing;
 
 /// <summary>A service as the request path sees it: its config, its instances and its balancer.</summary>
-public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instances, ILoadBalancingPolicy balancer, Resilience.RetryBudget? retryBudget = null)
+public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instances, ILoadBalancingPolicy balancer, Resilience.RetryBudget retryBudget)
 {
     public ServiceConfig Config { get; } = config;
 
@@ -16,7 +16,7 @@ public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instan
     public ILoadBalancingPolicy Balancer { get; } = balancer;
 
     /// <summary>How many retries the service may take now; shared by every request to it.</summary>
-    public Resilience.RetryBudget RetryBudget { get; } = retryBudget ?? new Resilience.RetryBudget(config.Retries, TimeProvider.System);
+    public Resilience.RetryBudget RetryBudget { get; } = retryBudget;
 
     /// <summary>Picks a healthy instance, or null when the service has none.</summary>
     public UpstreamInstance? Pick(in BalancingRequest request) => Pick(request, []);

@@ -4,7 +4,7 @@ namespace Aigis.Core.Routing;
 /// One upstream replica and the live state the gateway keeps about it. The same object survives
 /// config reloads while its id and URL stay the same, so counters are not lost mid-flight.
 /// </summary>
-public sealed class UpstreamInstance(string serviceName, string id, Uri url, TimeProvider? time = null)
+public sealed class UpstreamInstance(string serviceName, string id, Uri url, TimeProvider time)
 {
     /// <summary>Decay time of the latency estimate (Linkerd's default is 10 s).</summary>
     public static readonly TimeSpan LatencyDecay = TimeSpan.FromSeconds(10);
@@ -36,7 +36,7 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url, Tim
     }
 
     /// <summary>Active checks, outlier ejection and circuit breaker of this instance.</summary>
-    public Resilience.InstanceHealth Health { get; } = new(time ?? TimeProvider.System);
+    public Resilience.InstanceHealth Health { get; } = new(time);
 
     /// <summary>
     /// Prompt blocks sent to the instance whose first byte has not come back: the prefill work it has yet to do, as this

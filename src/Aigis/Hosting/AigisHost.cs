@@ -66,7 +66,7 @@ internal sealed class AigisHost : IAsyncDisposable
     {
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory());
+        State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory(options.TimeProvider, options.RandomFactory));
         _drain = new Shutdown.ShutdownDrain(options.TimeProvider);
         _invokers = new UpstreamInvokers(_drain);
         _deadlines = new UpstreamDeadlines(options.TimeProvider, _drain);

@@ -15,6 +15,9 @@ internal sealed record AigisHostOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Where the balancers' random generators come from; tests pass seeded ones.</summary>
+    public Func<Random> RandomFactory { get; init; } = static () => new Random();
+
     /// <summary>How long shutdown waits for in-flight requests and streams before cutting them; null: <c>gateway.shutdownTimeout</c>.</summary>
     public TimeSpan? ShutdownTimeout { get; init; }
 

@@ -19,7 +19,7 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
 {
     private readonly Lock _applyLock = new();
     private readonly Dictionary<string, IReadOnlyList<InstanceConfig>> _deployed = new(StringComparer.Ordinal);
-    private volatile GatewaySnapshot _snapshot = GatewaySnapshot.Compile(RouteTable.Build(config, null, policies, timeProvider.GetUtcNow(), time: timeProvider), null);
+    private volatile GatewaySnapshot _snapshot = GatewaySnapshot.Compile(RouteTable.Build(config, null, policies, timeProvider.GetUtcNow(), timeProvider), null);
     private volatile bool _ready;
 
     /// <summary>Raised after a new config has been applied (outside the lock), so deployers can reconcile to it.</summary>
@@ -45,7 +45,7 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
         RouteTable table;
         lock (_applyLock)
         {
-            table = RouteTable.Build(next, _snapshot.Routes, policies, timeProvider.GetUtcNow(), _deployed, timeProvider);
+            table = RouteTable.Build(next, _snapshot.Routes, policies, timeProvider.GetUtcNow(), timeProvider, _deployed);
             _snapshot = GatewaySnapshot.Compile(table, _snapshot);
         }
 
@@ -77,7 +77,7 @@ internal sealed class GatewayState(AigisConfig config, TimeProvider timeProvider
 
             // The config did not change, so neither does the time it was loaded at.
             var routes = _snapshot.Routes;
-            var table = RouteTable.Build(routes.Config, routes, policies, routes.LoadedAt, _deployed, timeProvider);
+            var table = RouteTable.Build(routes.Config, routes, policies, routes.LoadedAt, timeProvider, _deployed);
             _snapshot = GatewaySnapshot.Compile(table, _snapshot);
             return table;
         }

@@ -30,7 +30,7 @@ public sealed class PolicyContractTests
     [MemberData(nameof(Policies))]
     public void A_service_with_no_instance_picks_none(string policy)
     {
-        var route = new ServiceRoute(new ServiceConfig { Name = "svc" }, [], Create(policy));
+        var route = new ServiceRoute(new ServiceConfig { Name = "svc" }, [], Create(policy), new Core.Resilience.RetryBudget(new(), TimeProvider.System));
 
         Assert.Null(route.Pick(BalancingRequest.None));
     }
@@ -45,7 +45,7 @@ public sealed class PolicyContractTests
             instances[i].IsHealthy = false;
         }
 
-        var route = new ServiceRoute(new ServiceConfig { Name = "svc" }, instances, Create(policy));
+        var route = new ServiceRoute(new ServiceConfig { Name = "svc" }, instances, Create(policy), new Core.Resilience.RetryBudget(new(), TimeProvider.System));
         for (var i = 0; i < 200; i++)
         {
             var request = new BalancingRequest { PrefixBlocks = Blocks(i % 3, 32), AffinityKey = (ulong)i, HasAffinityKey = true };

@@ -7,7 +7,7 @@ namespace Aigis.Core.Tests.Balancing;
 internal static class PolicyTestKit
 {
     public static UpstreamInstance[] Instances(int count) =>
-        [.. Enumerable.Range(0, count).Select(i => new UpstreamInstance("svc", $"i{i}", new Uri($"http://127.0.0.1:{10_000 + i}")))];
+        [.. Enumerable.Range(0, count).Select(i => new UpstreamInstance("svc", $"i{i}", new Uri($"http://127.0.0.1:{10_000 + i}"), TimeProvider.System))];
 
     public static ILoadBalancingPolicy Create(string name, FakeTimeProvider? time = null, BalancingOptions? options = null, int seed = 1) =>
         new LoadBalancingPolicyFactory(time ?? new FakeTimeProvider(), () => new Random(seed)).Create(name, options);

@@ -129,7 +129,7 @@ public sealed class OutlierDetectorTests
     public void Picks_skip_ejected_instances()
     {
         var all = Instances(3);
-        var route = new ServiceRoute(new Core.Configuration.ServiceConfig { Name = "chat" }, all, new Core.Balancing.LoadBalancingPolicyFactory().Create("round-robin", new()));
+        var route = new ServiceRoute(new Core.Configuration.ServiceConfig { Name = "chat" }, all, new Core.Balancing.LoadBalancingPolicyFactory(_time, () => new Random(1)).Create("round-robin", new()), new RetryBudget(new(), _time));
         Fail(all, all[1], times: 5);
         for (var i = 0; i < 20; i++)
         {

@@ -64,8 +64,8 @@ public sealed class RouteTableTests
             services:
               - {name: s, balancer: random, instances: ["http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3"]}
             """;
-        var first = Build(yaml, policies: new LoadBalancingPolicyFactory(() => new Random(42))).ByName["s"];
-        var second = Build(yaml, policies: new LoadBalancingPolicyFactory(() => new Random(42))).ByName["s"];
+        var first = Build(yaml, policies: new LoadBalancingPolicyFactory(TimeProvider.System, () => new Random(42))).ByName["s"];
+        var second = Build(yaml, policies: new LoadBalancingPolicyFactory(TimeProvider.System, () => new Random(42))).ByName["s"];
 
         var a = Enumerable.Range(0, 20).Select(_ => first.Pick()!.Id).ToArray();
         var b = Enumerable.Range(0, 20).Select(_ => second.Pick()!.Id).ToArray();
@@ -125,6 +125,6 @@ public sealed class RouteTableTests
     {
         var result = ConfigLoader.LoadText(yaml, "t.yaml");
         Assert.Empty(result.Errors);
-        return RouteTable.Build(result.Config!, previous, policies ?? new LoadBalancingPolicyFactory(), s_now, deployed);
+        return RouteTable.Build(result.Config!, previous, policies ?? new LoadBalancingPolicyFactory(TimeProvider.System, () => new Random(1)), s_now, TimeProvider.System, deployed);
     }
 }

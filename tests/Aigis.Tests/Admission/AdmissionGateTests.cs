@@ -38,7 +38,7 @@ public sealed class AdmissionGateTests
     public async Task A_high_priority_caller_evicts_a_queued_low_priority_one_whose_refusal_is_503_overloaded_by_admission()
     {
         var time = new FakeTimeProvider();
-        var state = new GatewayState(s_config, time, new LoadBalancingPolicyFactory());
+        var state = new GatewayState(s_config, time, new LoadBalancingPolicyFactory(time, () => new Random(1)));
         using var gate = new AdmissionGate(state, time, NullLogger.Instance);
         var route = state.Routes.ByName["chat"];
         var instance = route.Instances[0];
@@ -73,7 +73,7 @@ public sealed class AdmissionGateTests
     {
         var time = new FakeTimeProvider();
         var config = s_config with { Services = [s_config.Services[0] with { Admission = new AdmissionOptions() }] };
-        var state = new GatewayState(config, time, new LoadBalancingPolicyFactory());
+        var state = new GatewayState(config, time, new LoadBalancingPolicyFactory(time, () => new Random(1)));
         using var gate = new AdmissionGate(state, time, NullLogger.Instance);
         var route = state.Routes.ByName["chat"];
 
@@ -91,7 +91,7 @@ public sealed class AdmissionGateTests
     public async Task A_reload_keeps_an_instance_limiter_while_its_options_stay_and_replaces_it_when_they_change()
     {
         var time = new FakeTimeProvider();
-        var state = new GatewayState(s_config, time, new LoadBalancingPolicyFactory());
+        var state = new GatewayState(s_config, time, new LoadBalancingPolicyFactory(time, () => new Random(1)));
         using var gate = new AdmissionGate(state, time, NullLogger.Instance);
         var held = await gate.EnterAsync(Caller(null), state.Routes.ByName["chat"], state.Routes.ByName["chat"].Instances[0]);
         var first = Assert.Single(gate.Limiters()).Limiter;

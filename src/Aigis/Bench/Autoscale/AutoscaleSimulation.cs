@@ -326,7 +326,7 @@ internal sealed class AutoscaleSimulation
 
     private void StartReplica(double nowMs, bool ready)
     {
-        var replica = new SimReplica(_replicas.Count, _settings.Engine);
+        var replica = new SimReplica(_replicas.Count, _settings.Engine, _clock);
         _replicas.Add(replica);
         _states.Add(ready ? State.Ready : State.Starting);
         _startMs.Add(nowMs);

@@ -58,7 +58,7 @@ internal sealed class RoutingSimulation
         _instances = new UpstreamInstance[settings.Replicas];
         for (var i = 0; i < _replicas.Length; i++)
         {
-            _replicas[i] = new SimReplica(i, settings.Engine);
+            _replicas[i] = new SimReplica(i, settings.Engine, _clock);
             _instances[i] = _replicas[i].Instance;
             _replicaOf.Add(_instances[i], _replicas[i]);
         }

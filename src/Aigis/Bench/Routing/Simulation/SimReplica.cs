@@ -13,11 +13,11 @@ internal sealed class SimReplica
     private int _pendingRunning;
     private double _pendingKvUsage;
 
-    public SimReplica(int index, EngineOptions options)
+    public SimReplica(int index, EngineOptions options, TimeProvider clock)
     {
         Index = index;
         Engine = new EngineCore(options);
-        Instance = new UpstreamInstance("bench", $"replica-{index}", new Uri($"http://replica-{index}.bench.invalid/"));
+        Instance = new UpstreamInstance("bench", $"replica-{index}", new Uri($"http://replica-{index}.bench.invalid/"), clock);
     }
 
     public int Index { get; }
