@@ -20,15 +20,7 @@ public sealed class RuleSet
 {
     private static readonly RuleView[] s_views = [RuleView.Decoded, RuleView.Raw, RuleView.CommandLine, RuleView.Sql];
 
-    // Headers whose values are credentials, transport details or content negotiation: not inspected by rules
-    // that do not name them (a rule with `headers:` sees exactly the headers it names).
-    private static readonly HashSet<string> s_uninspectedHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "authorization", "proxy-authorization", "x-api-key", "cookie", "content-length", "connection", "host",
-        "accept", "accept-encoding", "accept-language", "content-type", "te", "traceparent", "tracestate", "x-request-id",
-    };
-
-    private readonly Group[]?[,] _groups;
+    private readonly RuleGroup[]?[,] _groups;
     private readonly Dictionary<SecurityRule, int> _indexes = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<SecurityRule> _codeRules = new(ReferenceEqualityComparer.Instance);
 
@@ -65,7 +57,11 @@ public sealed class RuleSet
         }
 
         var zones = RuleZoneNames.ByName.Values.ToArray();
-        _groups = new Group[]?[zones.Length, s_views.Length];
+        _groups = new RuleGroup[]?[zones.Length, s_views.Length];
+
+        // Most rules look at several zones, so several zones often gate on the very same members: one automaton
+        // serves them all (each costs megabytes of solver state, and a quarter of the gates were duplicates).
+        var gates = new Dictionary<string, Regex>(StringComparer.Ordinal);
         foreach (var zone in zones)
         {
             foreach (var view in s_views)
@@ -78,16 +74,16 @@ public sealed class RuleSet
 
                 // A rule with prefilter words stands alone: one vectorized search for its words rules it out, and
                 // its bounded repetitions (".{0,60}") stay out of the gate's automaton, where counters multiply states.
-                var chunks = new List<Group>();
+                var chunks = new List<RuleGroup>();
                 foreach (var alone in members.Where(m => m.Prefilter is not null))
                 {
-                    chunks.Add(new Group(alone.Regex, [alone], [_indexes[alone]]));
+                    chunks.Add(new RuleGroup(alone.Regex, [alone], [_indexes[alone]]));
                 }
 
                 var gated = members.Where(m => m.Prefilter is null).ToArray();
                 if (gated.Length > 0)
                 {
-                    Combine(gated, matchTimeout, chunks);
+                    Combine(gated, matchTimeout, chunks, gates);
                 }
 
                 _groups[ZoneIndex(zone), (int)view] = [.. chunks];
@@ -97,31 +93,44 @@ public sealed class RuleSet
 
     public IReadOnlyList<SecurityRule> Rules { get; }
 
+    /// <summary>The groups of every zone and view, and the distinct automata they run (for tests of the sharing).</summary>
+    internal (int Groups, int Automata) Shape()
+    {
+        var groups = _groups.Cast<RuleGroup[]?>().Where(g => g is not null).SelectMany(g => g!).ToArray();
+        return (groups.Length, groups.Select(g => g.Combined).Distinct(ReferenceEqualityComparer.Instance).Count());
+    }
+
     /// <summary>
     /// One gate alternation of <paramref name="members"/>, or several when the automaton of one would pass the
     /// non-backtracking engine's size limit or a member uses what it lacks (split in halves until each fits).
     /// </summary>
-    private void Combine(SecurityRule[] members, TimeSpan matchTimeout, List<Group> chunks)
+    private void Combine(SecurityRule[] members, TimeSpan matchTimeout, List<RuleGroup> chunks, Dictionary<string, Regex> gates)
     {
         // The alternation is a gate: one non-backtracking pass over the value rules out every member at once;
         // only when it matches do the members' own (compiled) patterns run to say which. Members the
         // non-backtracking engine cannot take (look-behind) stand alone.
         if (members.Length == 1)
         {
-            chunks.Add(new Group(members[0].Regex, members, [_indexes[members[0]]]));
+            chunks.Add(new RuleGroup(members[0].Regex, members, [_indexes[members[0]]]));
             return;
         }
 
+        var pattern = string.Join('|', members.Select(r => $"(?:{r.Pattern})"));
         try
         {
-            var combined = new Regex(string.Join('|', members.Select(r => $"(?:{r.Pattern})")), RuleFileLoader.Options, matchTimeout);
-            chunks.Add(new Group(combined, members, [.. members.Select(m => _indexes[m])]));
+            if (!gates.TryGetValue(pattern, out var combined))
+            {
+                combined = new Regex(pattern, RuleFileLoader.Options, matchTimeout);
+                gates.Add(pattern, combined);
+            }
+
+            chunks.Add(new RuleGroup(combined, members, [.. members.Select(m => _indexes[m])]));
         }
         catch (NotSupportedException)
         {
             var half = members.Length / 2;
-            Combine(members[..half], matchTimeout, chunks);
-            Combine(members[half..], matchTimeout, chunks);
+            Combine(members[..half], matchTimeout, chunks, gates);
+            Combine(members[half..], matchTimeout, chunks, gates);
         }
     }
 
@@ -243,7 +252,7 @@ public sealed class RuleSet
 
                 foreach (var group in groups)
                 {
-                    Match(group, text, card, headerName);
+                    group.Match(text, card, headerName);
                 }
             }
 
@@ -300,7 +309,7 @@ public sealed class RuleSet
             card.InspectedChars += view.Length;
             foreach (var group in groups)
             {
-                Match(group, view, card, headerName: null);
+                group.Match(view, card, headerName: null);
             }
         }
         finally
@@ -338,66 +347,6 @@ public sealed class RuleSet
         return InputDecoder.Decode(value, buffer, plusIsSpace);
     }
 
-    private static void Match(Group group, ReadOnlySpan<char> text, ScoreCard card, string? headerName)
-    {
-        try
-        {
-            // A lone rule that does not apply to this header costs nothing; skip it before matching.
-            if (group.Rules.Length == 1 && (card.HasMatched(group.Rules[0], group.Indexes[0]) || !AppliesToHeader(group.Rules[0], headerName) ||
-                (group.Rules[0].Prefilter is { } words && !words.MayMatch(text))))
-            {
-                return;
-            }
-
-            if (!group.Combined.IsMatch(text))
-            {
-                return;
-            }
-
-            for (var i = 0; i < group.Rules.Length; i++)
-            {
-                var rule = group.Rules[i];
-                if (card.HasMatched(rule, group.Indexes[i]) || !AppliesToHeader(rule, headerName) || (rule.Prefilter is { } ruleWords && !ruleWords.MayMatch(text)))
-                {
-                    continue;
-                }
-
-                if (rule.Regex.IsMatch(text))
-                {
-                    card.Add(rule, group.Indexes[i]);
-                }
-            }
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            card.TimedOut = true;
-        }
-    }
-
-    private static bool AppliesToHeader(SecurityRule rule, string? headerName)
-    {
-        if (headerName is null)
-        {
-            return true;
-        }
-
-        if (rule.Headers.Count == 0)
-        {
-            return !s_uninspectedHeaders.Contains(headerName);
-        }
-
-        foreach (var name in rule.Headers)
-        {
-            if (string.Equals(name, headerName, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static int ZoneIndex(RuleZone zone) => System.Numerics.BitOperations.Log2((uint)zone);
 
-    private sealed record Group(Regex Combined, SecurityRule[] Rules, int[] Indexes);
 }

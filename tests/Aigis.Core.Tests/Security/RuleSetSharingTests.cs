@@ -1,0 +1,48 @@
+using Aigis.Core.Security.Inspection;
+using Aigis.Core.Security.Rules;
+
+namespace Aigis.Core.Tests.Security;
+
+/// <summary>Zones that gate on the same rules share one automaton: each costs megabytes that stay resident.</summary>
+public sealed class RuleSetSharingTests
+{
+    [Fact]
+    public void Zones_gating_on_the_same_members_share_one_automaton()
+    {
+        var sql = RuleFileLoader.LoadText("""
+            rules:
+              - id: "T-1"
+                family: "942"
+                severity: critical
+                paranoia: 1
+                zones: [args, body, headers]
+                pattern: 'union\s+select'
+                message: one
+              - id: "T-2"
+                family: "942"
+                severity: critical
+                paranoia: 1
+                zones: [args, body, headers]
+                pattern: 'sleep\s*\(\s*\d+\s*\)'
+                message: two
+            """, "test.yaml", new Dictionary<string, SecurityRule>(), SecurityPolicy.MatchTimeout).Rules;
+
+        var set = new RuleSet(sql, paranoia: 1, _ => true, SecurityPolicy.MatchTimeout);
+
+        Assert.Equal((3, 1), set.Shape());
+        var card = new ScoreCard();
+        set.Scan(RuleZone.Headers, "x' union select 1", card);
+        set.Scan(RuleZone.Body, "sleep(5)", card);
+        Assert.Equal(["T-1", "T-2"], card.Matched.Select(r => r.Id).Order());
+    }
+
+    [Fact]
+    public void The_shipped_rules_compile_fewer_automata_than_groups()
+    {
+        var policy = SecurityPolicy.Build(new Aigis.Core.Configuration.SecurityConfig()).Policy;
+
+        var (groups, automata) = policy.Rules.Shape();
+
+        Assert.True(automata < groups, $"{automata} automata for {groups} groups");
+    }
+}
