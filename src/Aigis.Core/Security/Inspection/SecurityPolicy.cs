@@ -34,6 +34,7 @@ public sealed class SecurityPolicy
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RuleSet> s_shared = new(StringComparer.Ordinal);
+    private static readonly RuleSet s_none = new([], paranoia: 1, _ => false, MatchTimeout);
 
     private SecurityPolicy(SecurityConfig config, RuleSet rules)
     {
@@ -50,6 +51,13 @@ public sealed class SecurityPolicy
     /// <summary>Compiles <paramref name="config"/>; the errors are those of the user's rule files, with their locations.</summary>
     public static (SecurityPolicy Policy, IReadOnlyList<ConfigError> Errors) Build(SecurityConfig config)
     {
+        if (config.Mode == SecurityMode.Off)
+        {
+            // Nothing is inspected: compiling the rules would cost seconds of CPU and hundreds of megabytes of
+            // automata kept for nothing. Turning inspection on is a reload, which builds the policy anew.
+            return (new SecurityPolicy(config, s_none), []);
+        }
+
         // Without user files the rule set depends only on these settings: share it (compiling the gates costs
         // CPU seconds, and a reload or a second gateway in the process should not pay it again).
         var key = config.RuleFiles.Count == 0

@@ -3,9 +3,19 @@ using Aigis.Core.Security.Rules;
 
 namespace Aigis.Core.Tests.Security;
 
-/// <summary>Zones that gate on the same rules share one automaton: each costs megabytes that stay resident.</summary>
-public sealed class RuleSetSharingTests
+/// <summary>Compiled rules cost megabytes that stay resident: none when nothing is inspected, one automaton per distinct gate.</summary>
+public sealed class RuleCompilationCostTests
 {
+    [Fact]
+    public void With_inspection_off_no_rule_is_compiled()
+    {
+        var policy = SecurityPolicy.Build(new Aigis.Core.Configuration.SecurityConfig { Mode = Aigis.Core.Configuration.SecurityMode.Off }).Policy;
+
+        Assert.False(policy.Enabled);
+        Assert.Empty(policy.Rules.Rules);
+        Assert.Equal((0, 0), policy.Rules.Shape());
+    }
+
     [Fact]
     public void Zones_gating_on_the_same_members_share_one_automaton()
     {
