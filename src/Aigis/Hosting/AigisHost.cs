@@ -55,6 +55,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
     private readonly GatewayMetrics _metrics;
+    private readonly Caching.ResponseCaches _caches;
     private readonly AccessLogWriter _accessLog;
     private readonly AlertMeasurements _alertMeasurements;
     private readonly AlertEvaluator _alerts;
@@ -89,6 +90,8 @@ internal sealed class AigisHost : IAsyncDisposable
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
         _drain.Cut.Register(_admission.ShedQueued);
         _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
+        _caches = new Caching.ResponseCaches(options.TimeProvider);
+        _caches.Observe(_metrics.Meter);
         _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
         _accessLog = new AccessLogWriter(
             config.Telemetry.AccessLog == TelemetryConfig.Off ? null : JsonLineSink.Open(config.Telemetry.AccessLog, options.StandardOutput), options.TimeProvider);
@@ -285,6 +288,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Usage);
         builder.Services.AddSingleton(_metrics);
         builder.Services.AddSingleton(_accessLog);
+        builder.Services.AddSingleton(_caches);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -301,6 +305,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<Limits.TokenCountingMiddleware>();
         app.UseMiddleware<Limits.BudgetMiddleware>();
         app.UseMiddleware<Limits.RateLimitMiddleware>();
+        app.UseMiddleware<Caching.ResponseCacheMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;
