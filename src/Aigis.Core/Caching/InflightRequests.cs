@@ -10,9 +10,13 @@ namespace Aigis.Core.Caching;
 public sealed class InflightRequests
 {
     private readonly ConcurrentDictionary<UInt128, ResponseRecording> _inflight = new();
+    private long _followers;
 
     /// <summary>Requests being led now.</summary>
     public int Count => _inflight.Count;
+
+    /// <summary>Requests that joined one in flight instead of going upstream, since the table was made.</summary>
+    public long Followers => Interlocked.Read(ref _followers);
 
     /// <summary>
     /// True: the caller leads, and must <see cref="Finish"/> with <paramref name="recording"/> whatever happens.
@@ -22,7 +26,13 @@ public sealed class InflightRequests
     {
         var mine = new ResponseRecording();
         recording = _inflight.GetOrAdd(key, mine);
-        return ReferenceEquals(recording, mine);
+        if (ReferenceEquals(recording, mine))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _followers);
+        return false;
     }
 
     /// <summary>The leader is done: later requests with the key no longer join this recording.</summary>

@@ -53,6 +53,9 @@ public sealed class ResponseStore
 
     public int Count => _cache.Count;
 
+    /// <summary>The answers held now, expired or not (for diagnostics and tests).</summary>
+    public IEnumerable<CachedAnswer> Answers => _cache.Select(static entry => entry.Value);
+
     /// <summary>The answer stored under <paramref name="key"/>, if one is there and younger than the TTL.</summary>
     public bool TryGet(UInt128 key, out CachedAnswer answer)
     {

@@ -45,6 +45,9 @@ internal sealed class ResponseCaches(TimeProvider time)
         }
     }
 
+    /// <summary>The cache of <paramref name="service"/>, if it had a request since its section last changed.</summary>
+    public bool TryGet(string service, out ServiceCache cache) => _services.TryGetValue(service, out cache!);
+
     /// <summary>Registers the cache gauges on <paramref name="meter"/> (the host's gateway meter).</summary>
     public void Observe(Meter meter)
     {

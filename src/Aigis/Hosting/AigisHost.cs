@@ -143,6 +143,9 @@ internal sealed class AigisHost : IAsyncDisposable
     /// <summary>The access log; flush it to read the lines of requests that have ended.</summary>
     internal AccessLogWriter AccessLog => _accessLog;
 
+    /// <summary>Every service's exact cache and its requests in flight.</summary>
+    internal Caching.ResponseCaches Caches => _caches;
+
     /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
     internal AlertEvaluator Alerts => _alerts;
 
