@@ -81,7 +81,7 @@ internal sealed partial class ResponseCacheMiddleware(RequestDelegate next, Resp
         {
             if (cache.Inflight.TryLead(key, out var recording))
             {
-                await LeadAsync(context, cache, key, recording, record);
+                await LeadAsync(context, request, cache, key, recording, record);
                 return;
             }
 
@@ -102,12 +102,13 @@ internal sealed partial class ResponseCacheMiddleware(RequestDelegate next, Resp
             Log.LeaderAbandoned(logger, context.TraceIdentifier, request.ServiceName!);
         }
 
-        await LeadAsync(context, cache, key, new ResponseRecording(), record);
+        await LeadAsync(context, request, cache, key, new ResponseRecording(), record);
     }
 
     /// <summary>Goes upstream with the response body recorded; stores the answer when it is a whole success.</summary>
-    private async Task LeadAsync(HttpContext context, ServiceCache cache, UInt128 key, ResponseRecording recording, RequestRecord record)
+    private async Task LeadAsync(HttpContext context, GatewayRequest request, ServiceCache cache, UInt128 key, ResponseRecording recording, RequestRecord record)
     {
+        var service = request.Route!.Name;
         record.CacheResult = CacheResults.Miss;
         var response = context.Response;
         var original = response.Body;
@@ -119,11 +120,13 @@ internal sealed partial class ResponseCacheMiddleware(RequestDelegate next, Resp
         finally
         {
             response.Body = original;
-            Conclude(context, cache, key, recording, record);
+            Conclude(context, request.Route?.Name == service, cache, key, recording, record);
         }
     }
 
-    private void Conclude(HttpContext context, ServiceCache cache, UInt128 key, ResponseRecording recording, RequestRecord record)
+    /// <param name="ownService">False when a fallback served: its answer (another model's) is shared with the followers
+    /// of this request, but not stored as the answer of the service that was asked.</param>
+    private void Conclude(HttpContext context, bool ownService, ServiceCache cache, UInt128 key, ResponseRecording recording, RequestRecord record)
     {
         try
         {
@@ -135,7 +138,7 @@ internal sealed partial class ResponseCacheMiddleware(RequestDelegate next, Resp
             }
 
             var attempt = context.Features.Get<UpstreamAttempt>();
-            var whole = context.Response.StatusCode == StatusCodes.Status200OK && record.Attempts > 0 && record.ErrorCode is null &&
+            var whole = ownService && context.Response.StatusCode == StatusCodes.Status200OK && record.Attempts > 0 && record.ErrorCode is null &&
                 record.RefusedBy is null && attempt is { Failure: UpstreamFailure.None } && recording.BodyLength <= cache.Options.MaxEntryBytes;
             recording.Complete(context.Response.StatusCode, context.Response.ContentType, whole);
             if (whole)

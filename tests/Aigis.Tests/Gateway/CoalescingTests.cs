@@ -153,6 +153,39 @@ public sealed class CoalescingTests
     }
 
     [Fact]
+    public async Task When_the_leaders_client_leaves_first_a_waiting_follower_goes_upstream_itself()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var upstream = await TestUpstream.StartAsync("chat", async (context, _) =>
+        {
+            // The first call is held until its client leaves; the second answers at once.
+            if (!release.Task.IsCompleted)
+            {
+                release.TrySetResult();
+                await new TaskCompletionSource().Task.WaitAsync(context.RequestAborted);
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"answer":"same"}""");
+        });
+        await using var gateway = await GatewayAsync(upstream);
+
+        using var leaving = new CancellationTokenSource();
+        var leader = gateway.Public.PostAsync("/v1/chat/completions", Json.Body(Body), leaving.Token);
+        await release.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var follower = gateway.Public.PostAsync("/v1/chat/completions", Json.Body(Body));
+        await FollowersAsync(gateway, 1);
+        leaving.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
+
+        var answer = await follower.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("""{"answer":"same"}""", await answer.Content.ReadAsStringAsync());
+        Assert.Equal("miss", answer.Headers.GetValues("x-aigis-cache").Single());
+        Assert.Equal(2, upstream.Received.Count);
+    }
+
+    [Fact]
     public async Task Different_requests_are_not_coalesced()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
