@@ -123,6 +123,30 @@ public sealed class CoalescingTests
     }
 
     [Fact]
+    public async Task An_error_the_gateway_writes_for_the_leader_reaches_every_follower()
+    {
+        await using var upstream = await TestUpstream.StartAsync("chat", (context, _) => new TaskCompletionSource().Task.WaitAsync(context.RequestAborted));
+        await using var gateway = await GatewayUnderTest.StartAsync(
+            $"  - {{name: chat, kind: llm, models: [m], instances: [\"{upstream.Url}\"], timeouts: {{firstByte: 3s}}, cache: {{enabled: true}}}}");
+
+        var calls = Enumerable.Range(0, 5).Select(_ => gateway.Public.PostAsync("/v1/chat/completions", Json.Body(Body))).ToArray();
+        await FollowersAsync(gateway, 4);
+        var responses = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The leader's 504 was written by the gateway (not the upstream), and was recorded all the same.
+        var bodies = new List<string>();
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+            bodies.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Contains("\"code\":\"upstream_timeout\"", bodies[0], StringComparison.Ordinal);
+        Assert.All(bodies, b => Assert.Equal(bodies[0], b));
+        Assert.Single(upstream.Received);
+    }
+
+    [Fact]
     public async Task A_follower_whose_client_leaves_does_not_cancel_the_leader()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
