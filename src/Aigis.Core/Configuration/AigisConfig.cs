@@ -123,6 +123,10 @@ public sealed record ServiceConfig
 
     /// <summary>Adaptive concurrency per instance and the queue before it; off by default.</summary>
     public Admission.AdmissionOptions Admission { get; init; } = new();
+
+    /// <summary>The exact response cache and coalescing of identical requests in flight; off by default.</summary>
+    public Caching.ResponseCacheOptions Cache { get; init; } = new();
+
     /// <summary>Active health checks; null when the service is not probed (passive health still applies).</summary>
     public Resilience.HealthCheckOptions? Health { get; init; }
 

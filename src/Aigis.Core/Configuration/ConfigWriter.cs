@@ -93,6 +93,11 @@ public static class ConfigWriter
             node.Add("admission", Admission(service.Admission));
         }
 
+        if (service.Cache != new Caching.ResponseCacheOptions())
+        {
+            node.Add("cache", Cache(service.Cache));
+        }
+
         node.Add("runtime", Plain(service.Runtime == RuntimeKind.Process ? "process" : "static"));
         node.Add("timeouts", new YamlMappingNode
         {
@@ -186,6 +191,18 @@ public static class ConfigWriter
             },
         };
     }
+
+    private static YamlMappingNode Cache(Caching.ResponseCacheOptions options) => new()
+    {
+        { "enabled", Plain(options.Enabled ? "true" : "false") },
+        { "scope", Plain(options.Scope == Caching.CacheScope.Shared ? "shared" : "tenant") },
+        { "requests", Plain(options.Requests == Caching.CacheableRequests.All ? "all" : "deterministic") },
+        { "ttl", Plain(DurationParser.Format(options.Ttl)) },
+        { "maxBytes", Plain(SizeParser.Format(options.MaxBytes)) },
+        { "maxEntryBytes", Plain(SizeParser.Format(options.MaxEntryBytes)) },
+        { "policy", Plain(options.Policy == Caching.CacheEvictionPolicy.Lru ? "lru" : "lfu") },
+        { "coalesce", Plain(options.Coalesce ? "true" : "false") },
+    };
 
     private static YamlMappingNode Usage(UsageConfig usage)
     {

@@ -9,7 +9,7 @@ namespace Aigis.Cli;
 
 /// <summary>
 /// <c>aigis bench</c>: the project's own benchmarks. <c>routing</c> compares balancing policies on a simulated fleet;
-/// <c>load</c> sends open-loop load at a real URL; <c>placement</c> and <c>autoscale</c> compare placement and autoscaling policies in simulation.
+/// <c>load</c> sends open-loop load at a real URL; <c>placement</c> and <c>autoscale</c> compare placement and autoscaling policies in simulation; <c>cache</c> compares the response cache's eviction policies by hit rate.
 /// </summary>
 internal static class BenchCommand
 {
@@ -20,6 +20,7 @@ internal static class BenchCommand
             CreateLoad(output, error),
             BenchPlacementCommand.Create(output, error),
             BenchAutoscaleCommand.Create(output, error),
+            BenchCacheCommand.Create(output, error),
         };
 
     private static Command CreateRouting(TextWriter output, TextWriter error)

@@ -27,8 +27,8 @@ internal static class EmbeddedDemo
     /// <summary>The demo's services, in the order they appear in the file.</summary>
     private static readonly DemoService[] s_services =
     [
-        new("chat", "llm chat and completions; prefix-aware balancing reuses each replica's prompt cache", Kind: "llm", Profile: "llm", Model: ChatModel, Replicas: 3, SeedPerReplica: true, Balancer: "prefix-aware"),
-        new("embed", "embeddings", Kind: "llm", Profile: "embed", Model: EmbeddingModel, Replicas: 2, SeedPerReplica: false, Balancer: "least-requests"),
+        new("chat", "llm chat and completions; prefix-aware balancing reuses each replica's prompt cache; deterministic requests (temperature 0, a seed) are answered from the exact cache", Kind: "llm", Profile: "llm", Model: ChatModel, Replicas: 3, SeedPerReplica: true, Balancer: "prefix-aware", Cache: true),
+        new("embed", "embeddings, cached (an embedding never varies)", Kind: "llm", Profile: "embed", Model: EmbeddingModel, Replicas: 2, SeedPerReplica: false, Balancer: "least-requests", Cache: true),
         new("vision", "an image classifier, reached at /svc/vision/v1/classify", Kind: "http", Profile: "classifier", Model: VisionModel, Replicas: 2, SeedPerReplica: false, Balancer: "least-requests"),
     ];
 
@@ -56,7 +56,7 @@ internal static class EmbeddedDemo
     /// <summary>A command that calls the demo's chat model with <paramref name="key"/>, to copy and paste.</summary>
     public static string CurlLine(Uri publicUrl, string key) =>
         $"curl -s {publicUrl.GetLeftPart(UriPartial.Authority)}/v1/chat/completions -H 'authorization: Bearer {key}' " +
-        $"-H 'content-type: application/json' -d '{{\"model\":\"{ChatModel}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'";
+        $"-H 'content-type: application/json' -d '{{\"model\":\"{ChatModel}\",\"temperature\":0,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'";
 
     public static string Render()
     {
@@ -78,6 +78,12 @@ internal static class EmbeddedDemo
             }
 
             text.AppendLine($"    balancer: {service.Balancer}");
+            if (service.Cache)
+            {
+                // Identical requests in flight together also go upstream once (coalesce).
+                text.AppendLine("    cache: {enabled: true, scope: tenant, ttl: 10m, maxBytes: 64MiB, coalesce: true}");
+            }
+
             text.AppendLine("    runtime: process");
             text.AppendLine("    process:");
             text.AppendLine("      command: aigis-sim");
@@ -89,5 +95,5 @@ internal static class EmbeddedDemo
         return text.ToString();
     }
 
-    private sealed record DemoService(string Name, string Description, string Kind, string Profile, string Model, int Replicas, bool SeedPerReplica, string Balancer);
+    private sealed record DemoService(string Name, string Description, string Kind, string Profile, string Model, int Replicas, bool SeedPerReplica, string Balancer, bool Cache = false);
 }

@@ -55,6 +55,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
     private readonly GatewayMetrics _metrics;
+    private readonly Caching.ResponseCaches _caches;
     private readonly AccessLogWriter _accessLog;
     private readonly AlertMeasurements _alertMeasurements;
     private readonly AlertEvaluator _alerts;
@@ -89,6 +90,8 @@ internal sealed class AigisHost : IAsyncDisposable
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
         _drain.Cut.Register(_admission.ShedQueued);
         _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
+        _caches = new Caching.ResponseCaches(options.TimeProvider);
+        _caches.Observe(_metrics.Meter);
         _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
         _accessLog = new AccessLogWriter(
             config.Telemetry.AccessLog == TelemetryConfig.Off ? null : JsonLineSink.Open(config.Telemetry.AccessLog, options.StandardOutput), options.TimeProvider);
@@ -139,6 +142,9 @@ internal sealed class AigisHost : IAsyncDisposable
 
     /// <summary>The access log; flush it to read the lines of requests that have ended.</summary>
     internal AccessLogWriter AccessLog => _accessLog;
+
+    /// <summary>Every service's exact cache and its requests in flight.</summary>
+    internal Caching.ResponseCaches Caches => _caches;
 
     /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
     internal AlertEvaluator Alerts => _alerts;
@@ -285,6 +291,7 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton(Usage);
         builder.Services.AddSingleton(_metrics);
         builder.Services.AddSingleton(_accessLog);
+        builder.Services.AddSingleton(_caches);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -301,6 +308,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<Limits.TokenCountingMiddleware>();
         app.UseMiddleware<Limits.BudgetMiddleware>();
         app.UseMiddleware<Limits.RateLimitMiddleware>();
+        app.UseMiddleware<Caching.ResponseCacheMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
         return app;

@@ -72,7 +72,11 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
             if (admitted)
             {
                 // What the stages after this one learned: usage from the response, or counted from its stream.
-                var used = Math.Max(record.PromptTokens, 0) + Math.Max(record.CompletionTokens, 0);
+                // An answer from the cache (or shared with an identical request in flight) used no upstream compute:
+                // it counts as a request, and the tokens charged at admission are given back.
+                var used = record.CacheResult is Caching.CacheResults.Hit or Caching.CacheResults.Coalesced
+                    ? 0
+                    : Math.Max(record.PromptTokens, 0) + Math.Max(record.CompletionTokens, 0);
                 var now = timeProvider.GetUtcNow();
                 tenantEntry?.Windows.ChargeTokens(now, used - charged);
                 keyEntry?.Windows.ChargeTokens(now, used - charged);

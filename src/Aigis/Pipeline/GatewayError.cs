@@ -36,6 +36,9 @@ internal readonly record struct GatewayError(int StatusCode, string Type, string
     public static GatewayError BodyUnreadable() =>
         new(400, "invalid_request_error", "bad_request_body", "The request body could not be read.");
 
+    public static GatewayError InvalidCacheDirective(string value) =>
+        new(400, "invalid_request_error", "invalid_cache_directive", $"The x-aigis-cache header must be `use`, `bypass` or `refresh`, not `{Truncate(value)}`.");
+
     public static GatewayError NoInstance(string service) =>
         new(503, "server_error", "no_upstream", $"The service `{service}` has no instance to serve this request.");
 

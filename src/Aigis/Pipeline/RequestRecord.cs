@@ -41,7 +41,7 @@ internal sealed class RequestRecord(long startedAt)
     /// <summary>Completion tokens counted or reported; -1 when unknown.</summary>
     public int CompletionTokens { get; set; } = -1;
 
-    /// <summary><c>hit</c>, <c>miss</c> or <c>bypass</c>; null when the cache did not look at the request.</summary>
+    /// <summary><c>hit</c>, <c>miss</c>, <c>bypass</c> or <c>coalesced</c> (<see cref="Caching.CacheResults"/>); null when the cache did not look at the request.</summary>
     public string? CacheResult { get; set; }
 
     public bool Streamed { get; set; }

@@ -56,7 +56,7 @@ internal sealed class GatewayMetrics : IDisposable
         _requests = _meter.CreateCounter<long>("aigis.requests", "{request}", "Requests on the public listener by service, model, tenant, outcome (served, aborted, or the stage that refused it) and status class.");
         _requestDuration = _meter.CreateHistogram("aigis.request.duration", "s", "Time from receiving a request to the end of its response.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_latencyBuckets });
         _upstreamLatency = _meter.CreateHistogram("aigis.upstream.latency", "s", "Time from sending a request to an instance to its first response body byte, per attempt.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_latencyBuckets });
-        _cacheResults = _meter.CreateCounter<long>("aigis.cache.results", "{request}", "Cache lookups by result (hit, miss, bypass).");
+        _cacheResults = _meter.CreateCounter<long>("aigis.cache.results", "{request}", "Requests of services with a cache, by what the cache did (hit, miss, bypass, coalesced).");
         _operationDuration = _meter.CreateHistogram("gen_ai.client.operation.duration", "s", "GenAI operation duration, as the gateway (the upstream's client) saw it.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_operationDurationBuckets });
         _tokenUsage = _meter.CreateHistogram("gen_ai.client.token.usage", "{token}", "Input and output tokens per GenAI operation.", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = s_tokenBuckets });
         _timeToFirstToken = _meter.CreateHistogram("gen_ai.server.time_to_first_token", "s", "Time to the first streamed token.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_ttftBuckets });

@@ -599,6 +599,60 @@ public sealed class InvalidConfigTests
             3, 16, "minLimit (50) is above maxLimit (10)"
         },
         {
+            "unknown cache key with suggestion",
+            """
+            |services:
+            |  - name: a
+            |    kind: llm
+            |    models: [m]
+            |    cache:
+            |      scpe: shared
+            """,
+            6, 7, "unknown key 'scpe' in services[a].cache; did you mean 'scope'?"
+        },
+        {
+            "cache scope unknown",
+            """
+            |services:
+            |  - name: a
+            |    kind: llm
+            |    models: [m]
+            |    cache: {enabled: true, scope: global}
+            """,
+            5, 35, "services[a].cache.scope: unknown value 'global'"
+        },
+        {
+            "cache on an http service",
+            """
+            |services:
+            |  - name: a
+            |    cache: {enabled: true}
+            """,
+            3, 12, "services[a].cache: the response cache applies only to kind: llm services"
+        },
+        {
+            "cache entry bound above the whole bound",
+            """
+            |services:
+            |  - name: a
+            |    kind: llm
+            |    models: [m]
+            |    cache: {maxBytes: 1MiB, maxEntryBytes: 2MiB}
+            """,
+            5, 12, "maxEntryBytes (2MiB) is above maxBytes (1MiB)"
+        },
+        {
+            "cache ttl zero",
+            """
+            |services:
+            |  - name: a
+            |    kind: llm
+            |    models: [m]
+            |    cache: {ttl: 0s}
+            """,
+            5, 18, "services[a].cache.ttl must be between 1s and 30d, not 0s"
+        },
+        {
             "admission initial limit outside the bounds",
             """
             |services:

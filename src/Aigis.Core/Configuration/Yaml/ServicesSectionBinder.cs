@@ -7,7 +7,7 @@ namespace Aigis.Core.Configuration.Yaml;
 internal static class ServicesSectionBinder
 {
     public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process",
-        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission"];
+        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -56,6 +56,8 @@ internal static class ServicesSectionBinder
         var timeouts = new TimeoutsConfig();
         var balancing = new BalancingOptions();
         var admission = new Admission.AdmissionOptions();
+        var cache = new Caching.ResponseCacheOptions();
+        YamlNode? cacheNode = null;
         var runtime = RuntimeKind.Static;
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
@@ -126,6 +128,10 @@ internal static class ServicesSectionBinder
                 case "admission":
                     admission = AdmissionSectionBinder.Bind(value, $"{path}.admission", context);
                     break;
+                case "cache":
+                    cacheNode = value;
+                    cache = CacheSectionBinder.Bind(value, $"{path}.cache", context);
+                    break;
                 case "health":
                     resilience = resilience with { Health = ResilienceSectionBinder.BindHealth(value, $"{path}.health", context) };
                     break;
@@ -154,6 +160,12 @@ internal static class ServicesSectionBinder
         if (kind == ServiceKind.Llm && modelsNode is null && kindNode is not null)
         {
             context.Error(kindNode, $"{path}: an llm service needs 'models', the model names it answers to");
+        }
+
+        if (cache.Enabled && kind != ServiceKind.Llm)
+        {
+            // The key is the model request's body; an http service's requests stream through unread.
+            context.Error(cacheNode!, $"{path}.cache: the response cache applies only to kind: llm services, whose model requests the gateway reads and keys; an http service's bodies stream through unread");
         }
 
         if (kind == ServiceKind.Http && models.Count > 0)
@@ -195,6 +207,7 @@ internal static class ServicesSectionBinder
             Timeouts = timeouts,
             Balancing = balancing,
             Admission = admission,
+            Cache = cache,
             Fallback = fallback.Select(f => f.Name).ToArray(),
         };
     }
