@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -61,6 +62,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly System.Diagnostics.Metrics.Meter _alertsMeter = new(AlertEvaluator.MeterName, "1.0");
     private readonly SecurityState _security;
     private readonly SecurityMetrics _securityMetrics = new();
+    private readonly ConfigHistory _configHistory;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -96,6 +98,7 @@ internal sealed class AigisHost : IAsyncDisposable
         var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider, new Resilience.OutlierEjector(State, _healthEvents)), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _security = new SecurityState(State, new InMemoryBanList(() => State.Config.Security.Bans, options.TimeProvider), _securityMetrics);
+        _configHistory = new ConfigHistory(options.ConfigPath, options.TimeProvider);
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
@@ -143,6 +146,9 @@ internal sealed class AigisHost : IAsyncDisposable
     /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
     internal AlertEvaluator Alerts => _alerts;
 
+    /// <summary>The admin listener's routes (for the OpenAPI coverage test).</summary>
+    internal Microsoft.AspNetCore.Routing.EndpointDataSource AdminRoutes { get; private set; } = null!;
+
     /// <summary>The audit log's writer; flush it to read what was just decided.</summary>
     internal AuditWriter Audit => _audit;
 
@@ -178,6 +184,7 @@ internal sealed class AigisHost : IAsyncDisposable
         {
             _watcher = new ConfigFileWatcher(path, _options.Overrides, State, _options.TimeProvider,
                 (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Config"));
+            _watcher.Reloaded += _configHistory.OnReloaded;
         }
 
         _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
@@ -316,6 +323,16 @@ internal sealed class AigisHost : IAsyncDisposable
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton<IAuditStore>(_store);
+        builder.Services.AddSingleton<IAuditPages>(_store);
+        builder.Services.AddSingleton<IKeyPages>(_store);
+        builder.Services.AddSingleton<IUsageStore>(_store);
+        builder.Services.AddSingleton(Usage);
+        builder.Services.AddSingleton<IDeployer>(_deployer);
+        builder.Services.AddSingleton(_configHistory);
+        builder.Services.AddSingleton<InstanceViews>();
+        builder.Services.AddSingleton<AdminServiceEndpoints>();
+        builder.Services.AddSingleton<AdminConfigEndpoints>();
+        builder.Services.AddSingleton<AdminUsageEndpoints>();
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
@@ -346,6 +363,14 @@ internal sealed class AigisHost : IAsyncDisposable
         app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminBanEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminServiceEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminConfigEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminUsageEndpoints>().Map(app);
+
+        // Last: the document describes every route mapped above, read from the routing table itself.
+        var routes = new CompositeEndpointDataSource(((IEndpointRouteBuilder)app).DataSources);
+        AdminRoutes = routes;
+        new AdminOpenApiDocument(routes).Map(app);
         return app;
     }
 
