@@ -63,6 +63,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly SecurityState _security;
     private readonly SecurityMetrics _securityMetrics = new();
     private readonly ConfigHistory _configHistory;
+    private readonly Dashboard.FleetMeasurements _fleetMeasurements;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -99,6 +100,8 @@ internal sealed class AigisHost : IAsyncDisposable
         _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _security = new SecurityState(State, new InMemoryBanList(() => State.Config.Security.Bans, options.TimeProvider), _securityMetrics);
         _configHistory = new ConfigHistory(options.ConfigPath, options.TimeProvider);
+        _fleetMeasurements = new Dashboard.FleetMeasurements(_metrics, State);
+        Fleet = new Dashboard.FleetHistory(State, _fleetMeasurements, _alerts, options.TimeProvider);
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
@@ -145,6 +148,9 @@ internal sealed class AigisHost : IAsyncDisposable
 
     /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
     internal AlertEvaluator Alerts => _alerts;
+
+    /// <summary>The fleet's recent history that the dashboard streams.</summary>
+    internal Dashboard.FleetHistory Fleet { get; }
 
     /// <summary>The admin listener's routes (for the OpenAPI coverage test).</summary>
     internal Microsoft.AspNetCore.Routing.EndpointDataSource AdminRoutes { get; private set; } = null!;
@@ -254,6 +260,8 @@ internal sealed class AigisHost : IAsyncDisposable
         await Usage.DisposeAsync();
         await _audit.DisposeAsync();
         _identityMetrics.Dispose();
+        Fleet.Dispose();
+        _fleetMeasurements.Dispose();
         _invokers.Dispose();
         _deadlines.Dispose();
         _admission.Dispose();
@@ -333,6 +341,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<AdminServiceEndpoints>();
         builder.Services.AddSingleton<AdminConfigEndpoints>();
         builder.Services.AddSingleton<AdminUsageEndpoints>();
+        builder.Services.AddSingleton(Fleet);
+        builder.Services.AddSingleton<Dashboard.DashboardEndpoints>();
         builder.Services.AddSingleton(Keys);
         builder.Services.AddSingleton<AdminKeyEndpoints>();
         builder.Services.AddSingleton<AdminAuditEndpoints>();
@@ -366,6 +376,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.Services.GetRequiredService<AdminServiceEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminConfigEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminUsageEndpoints>().Map(app);
+        app.Services.GetRequiredService<Dashboard.DashboardEndpoints>().Map(app);
 
         // Last: the document describes every route mapped above, read from the routing table itself.
         var routes = new CompositeEndpointDataSource(((IEndpointRouteBuilder)app).DataSources);
