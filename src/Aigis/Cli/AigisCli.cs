@@ -23,6 +23,7 @@ internal static class AigisCli
             DescribeCommand.Create(output, error),
             AuditCommand.Create(output, error),
             ConfigCommand.Create(output, error),
+            LimitsCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

@@ -341,6 +341,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<AdminServiceEndpoints>();
         builder.Services.AddSingleton<AdminConfigEndpoints>();
         builder.Services.AddSingleton<AdminUsageEndpoints>();
+        builder.Services.AddSingleton(_limits);
+        builder.Services.AddSingleton<AdminLimitEndpoints>();
         builder.Services.AddSingleton(Fleet);
         builder.Services.AddSingleton<Dashboard.DashboardEndpoints>();
         builder.Services.AddSingleton(Keys);
@@ -376,6 +378,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.Services.GetRequiredService<AdminServiceEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminConfigEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminUsageEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminLimitEndpoints>().Map(app);
         app.Services.GetRequiredService<Dashboard.DashboardEndpoints>().Map(app);
 
         // Last: the document describes every route mapped above, read from the routing table itself.

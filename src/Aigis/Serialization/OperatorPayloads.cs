@@ -68,3 +68,15 @@ internal sealed record ConfigDiffView(bool Valid, IReadOnlyList<string> Errors, 
 [JsonSerializable(typeof(ConfigStatus))]
 [JsonSerializable(typeof(ConfigDiffView))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;
+
+/// <summary>A tenant's or key's live limits in <c>GET /admin/v1/limits</c>: each window's count and reset, requests in flight.</summary>
+internal sealed record LimitView(string Scope, string Subject, int InFlight, long? ConcurrencyLimit, IReadOnlyList<LimitWindowView> Windows);
+
+/// <summary>One window: what it counts, its limit, what is used and left, and when it starts over.</summary>
+internal sealed record LimitWindowView(string Kind, long Limit, long Used, long Remaining, DateTimeOffset ResetsAt);
+
+internal sealed record LimitList(string Object, IReadOnlyList<LimitView> Data, string? NextCursor = null);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(LimitList))]
+internal sealed partial class LimitJsonContext : JsonSerializerContext;

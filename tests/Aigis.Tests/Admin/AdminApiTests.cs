@@ -189,6 +189,30 @@ public sealed class AdminApiTests
     }
 
     [Fact]
+    public async Task Limits_show_each_window_used_remaining_and_reset_live()
+    {
+        await using var upstream = await TestUpstream.StartAsync("chat");
+        await using var gateway = await AuthenticationTests.StartAsync(upstream);
+        await TenantsApi.EnsureAsync(gateway.AdminApi, "acme", """{"services":["*"],"models":["*"],"limits":{"requests_per_minute":10}}""");
+        var (_, key) = await KeysApi.CreateAsync(gateway.AdminApi, "k", tenant: "acme");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await KeysApi.ChatAsync(gateway.Public, KeysApi.Bearer(key))).StatusCode);
+        }
+
+        var limits = await Json.ReadAsync(await gateway.AdminApi.GetAsync("/admin/v1/limits?tenant=acme"));
+        var other = await Json.ReadAsync(await gateway.AdminApi.GetAsync("/admin/v1/limits?tenant=nobody"));
+
+        var acme = Assert.Single(limits.GetProperty("data").EnumerateArray());
+        Assert.Equal(("tenant", "acme"), (acme.GetProperty("scope").GetString(), acme.GetProperty("subject").GetString()));
+        var window = Assert.Single(acme.GetProperty("windows").EnumerateArray());
+        Assert.Equal("requests_per_minute", window.GetProperty("kind").GetString());
+        Assert.Equal((10, 3, 7), (window.GetProperty("limit").GetInt64(), window.GetProperty("used").GetInt64(), window.GetProperty("remaining").GetInt64()));
+        Assert.InRange(window.GetProperty("resets_at").GetDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(61));
+        Assert.Equal(0, other.GetProperty("data").GetArrayLength());
+    }
+
+    [Fact]
     public void Config_diff_keys_named_list_items_by_name_and_hides_secrets()
     {
         var before = "services:\n  - name: a\n    balancer: round-robin\n  - name: b\njwt:\n  secret: s3cr3t-one\n";

@@ -158,6 +158,23 @@ public sealed class OperatorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Limits_get_shows_a_tenants_live_window()
+    {
+        await using var upstream = await TestUpstream.StartAsync("chat");
+        await using var gateway = await AuthenticationTests.StartAsync(upstream);
+        await TenantsApi.EnsureAsync(gateway.AdminApi, "acme", """{"services":["*"],"models":["*"],"limits":{"requests_per_minute":10}}""");
+        var (_, key) = await KeysApi.CreateAsync(gateway.AdminApi, "k", tenant: "acme");
+        await KeysApi.ChatAsync(gateway.Public, KeysApi.Bearer(key));
+
+        var json = await JsonAsync(Environment(gateway), "limits", "get", "--tenant", "acme", "-o", "json");
+        var table = await RunAsync(Environment(gateway), "limits", "get", "--tenant", "acme");
+
+        var window = Assert.Single(Assert.Single(json.GetProperty("data").EnumerateArray()).GetProperty("windows").EnumerateArray());
+        Assert.Equal(1, window.GetProperty("used").GetInt64());
+        Assert.Matches(@"(?m)^tenant\s+acme\s+requests_per_minute\s+1\s+10\s+9\s", table.Stdout);
+    }
+
+    [Fact]
     public async Task A_wrong_admin_key_says_so_in_one_line_with_exit_1()
     {
         await using var gateway = await GatewayUnderTest.StartAsync("[]");
