@@ -85,6 +85,9 @@ internal sealed partial class AdmissionGate : IDisposable
         limiter.Release(rtt, failed || context.Response.StatusCode >= StatusCodes.Status500InternalServerError);
     }
 
+    /// <summary>The instance's limiter, once it has been sent a request under admission; for the admin view.</summary>
+    public AdmissionLimiter? LimiterOf(UpstreamInstance instance) => _limiters.TryGetValue(instance, out var slot) ? slot.Limiter : null;
+
     /// <summary>Every instance's limiter now, for the admin view and the metrics.</summary>
     public IEnumerable<(string Service, string Instance, AdmissionLimiter Limiter)> Limiters()
     {

@@ -41,7 +41,8 @@ internal sealed record AlertEntry(
 
 internal sealed record AlertList(
     [property: JsonPropertyName("object")] string Object,
-    [property: JsonPropertyName("data")] IReadOnlyList<AlertEntry> Data);
+    [property: JsonPropertyName("data")] IReadOnlyList<AlertEntry> Data,
+    [property: JsonPropertyName("next_cursor")] string? NextCursor = null);
 
 internal sealed record AlertHistoryEntry(
     [property: JsonPropertyName("id")] long Id,
@@ -55,7 +56,8 @@ internal sealed record AlertHistoryEntry(
 
 internal sealed record AlertHistoryList(
     [property: JsonPropertyName("object")] string Object,
-    [property: JsonPropertyName("data")] IReadOnlyList<AlertHistoryEntry> Data);
+    [property: JsonPropertyName("data")] IReadOnlyList<AlertHistoryEntry> Data,
+    [property: JsonPropertyName("next_cursor")] string? NextCursor = null);
 
 [JsonSerializable(typeof(AlertNotification))]
 [JsonSerializable(typeof(AlertList))]

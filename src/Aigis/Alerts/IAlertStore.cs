@@ -7,4 +7,7 @@ internal interface IAlertStore
 
     /// <summary>Up to <paramref name="limit"/> events, newest first.</summary>
     Task<IReadOnlyList<AlertEvent>> ReadAlertEventsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> events older than <paramref name="beforeId"/> (all when null), newest first.</summary>
+    Task<IReadOnlyList<AlertEvent>> ReadAlertEventsAsync(int limit, long? beforeId, CancellationToken cancellationToken);
 }

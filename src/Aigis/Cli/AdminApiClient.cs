@@ -39,6 +39,31 @@ internal sealed class AdminApiClient : IDisposable
     public Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), type, cancellationToken);
 
+    /// <summary>A GET whose answer is printed as it came (<c>-o json</c>) or as a table: no typed model needed.</summary>
+    public Task<JsonElement> GetJsonAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), AdminCliJsonContext.Default.JsonElement, cancellationToken);
+
+    /// <summary>Every item of a paged list, following <c>next_cursor</c> until the last page or <paramref name="max"/> items.</summary>
+    public async Task<JsonElement> GetAllAsync(string path, int max, CancellationToken cancellationToken)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            var page = await GetJsonAsync(cursor is null ? path : $"{path}{separator}cursor={Uri.EscapeDataString(cursor)}", cancellationToken);
+            items.AddRange(page.GetProperty("data").EnumerateArray().Take(max - items.Count));
+            cursor = page.TryGetProperty("next_cursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null && items.Count < max);
+
+        return CliOutput.ListOf(JsonSerializer.SerializeToElement(items, AdminCliJsonContext.Default.ListJsonElement));
+    }
+
+    /// <summary>Posts text (a config file) and returns the JSON answer.</summary>
+    public Task<JsonElement> PostTextAsync(string path, string text, string mediaType, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(text, System.Text.Encoding.UTF8, mediaType) }, AdminCliJsonContext.Default.JsonElement, cancellationToken);
+
     public Task<T> DeleteAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), type, cancellationToken);
 
@@ -81,6 +106,12 @@ internal sealed class AdminApiClient : IDisposable
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+                {
+                    // Say which input is wrong: the key (the URL answered, so it is an aigis admin listener).
+                    throw new AdminApiException($"the admin key was refused by {_baseUrl} (401): {ErrorMessage(text)}; check {AdminConnection.AdminKeyVariable}, --admin-key or the context's key");
+                }
+
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new AdminApiException($"the admin API refused ({(int)response.StatusCode}): {ErrorMessage(text)}");
@@ -115,3 +146,7 @@ internal sealed class AdminApiClient : IDisposable
         return body.Length == 0 ? "no details" : body.Length <= 200 ? body.ReplaceLineEndings(" ") : body[..200].ReplaceLineEndings(" ") + "...";
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(JsonElement))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<JsonElement>))]
+internal sealed partial class AdminCliJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -42,24 +42,28 @@ internal sealed class AdminConnection
 
     private readonly Option<string?> _url = new("--admin-url") { Description = $"The admin API (default ${AdminUrlVariable}, else {DefaultAdminUrl})." };
     private readonly Option<string?> _key = new("--admin-key") { Description = $"An admin key (default ${AdminKeyVariable}; prefer the variable: flags show in the process list)." };
+    private readonly Option<string?> _context = new("--context") { Description = "A context from ~/.aigis/config (default: the one `aigis context use` chose)." };
 
     public static AdminConnection AddTo(Command command)
     {
         var connection = new AdminConnection();
         command.Options.Add(connection._url);
         command.Options.Add(connection._key);
+        command.Options.Add(connection._context);
         return connection;
     }
 
+    /// <summary>Each of URL and key from, in order: the flag, the variable, the context (named or current), the default.</summary>
     public AdminApiClient Client(ParseResult parse)
     {
-        var urlText = parse.GetValue(_url) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminUrlVariable)) ?? DefaultAdminUrl;
+        var context = CliContexts.Resolve(parse.GetValue(_context))?.Context;
+        var urlText = parse.GetValue(_url) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminUrlVariable)) ?? context?.AdminUrl ?? DefaultAdminUrl;
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             throw new UsageException($"the admin URL '{urlText}' is not an http or https URL (e.g. {DefaultAdminUrl})");
         }
 
-        var key = parse.GetValue(_key) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminKeyVariable))
+        var key = parse.GetValue(_key) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminKeyVariable)) ?? context?.AdminKey
             ?? throw new UsageException($"no admin key: set {AdminKeyVariable} (the `admin key:` line aigis up printed at its first start) or pass --admin-key");
         return new AdminApiClient(url, key.Trim(), s_timeout);
     }

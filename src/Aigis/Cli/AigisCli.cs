@@ -18,6 +18,12 @@ internal static class AigisCli
             BenchCommand.Create(output, error),
             KeysCommand.Create(output, error),
             TenantsCommand.Create(output, error),
+            ContextCommand.Create(output, error),
+            GetCommand.Create(output, error),
+            DescribeCommand.Create(output, error),
+            AuditCommand.Create(output, error),
+            ConfigCommand.Create(output, error),
+            LimitsCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

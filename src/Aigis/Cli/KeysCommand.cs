@@ -66,7 +66,17 @@ internal static class KeysCommand
         var connection = AdminConnection.AddTo(command);
         command.SetAction((parse, cancellation) => RunAsync("list", parse, connection, error, async client =>
         {
-            var list = await client.GetAsync("/admin/v1/keys", AdminJsonContext.Default.KeyList, cancellation);
+            // The API pages (100 keys by default); the list is every key, so follow the cursor to the end.
+            var all = new List<KeyView>();
+            string? cursor = null;
+            do
+            {
+                var page = await client.GetAsync("/admin/v1/keys?limit=1000" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), AdminJsonContext.Default.KeyList, cancellation);
+                all.AddRange(page.Data);
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+            var list = new KeyList("list", all);
             if (parse.GetValue(json))
             {
                 output.WriteLine(System.Text.Json.JsonSerializer.Serialize(list, AdminJsonContext.Default.KeyList));

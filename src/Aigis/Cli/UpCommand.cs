@@ -117,6 +117,7 @@ internal static class UpCommand
 
         output.WriteLine($"aigis {AigisCli.Version} gateway listening on {host.PublicUrl}");
         output.WriteLine($"aigis admin listening on {host.AdminUrl}");
+        output.WriteLine($"dashboard: {host.AdminUrl}");
         output.WriteLine($"config {Path.GetFullPath(configPath)}: {loaded.Config!.Services.Count} services; edits are applied live");
         output.Flush();
 

@@ -33,5 +33,5 @@ internal sealed class AdminAdmissionEndpoints(AdmissionGate gate)
             .ThenBy(v => v.Instance, StringComparer.Ordinal)
             .ToArray();
         return TypedResults.Json(new AdmissionList("list", views), AdmissionJsonContext.Default.AdmissionList);
-    });
+    }).WithSummary("Each instance's admission state: limit, in flight, queued by priority.");
 }

@@ -12,8 +12,9 @@ internal sealed class AdminAuthenticationMiddleware(RequestDelegate next, Creden
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        // Orchestrators probe without credentials; the probes reveal nothing but up or ready.
-        if (context.Request.Path.Value is "/healthz" or "/readyz")
+        // Orchestrators probe without credentials; the probes reveal nothing but up or ready. The dashboard's page
+        // and assets hold no data: the page asks for the admin key and sends it with every data call.
+        if (context.Request.Path.Value is "/healthz" or "/readyz" || Dashboard.DashboardEndpoints.IsPublicAsset(context.Request))
         {
             await next(context);
             return;

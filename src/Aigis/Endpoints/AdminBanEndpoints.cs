@@ -19,21 +19,26 @@ internal sealed class AdminBanEndpoints(SecurityState security, AuditWriter audi
 {
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/admin/v1/bans", new RequestDelegate(ListAsync));
-        endpoints.MapDelete("/admin/v1/bans/{address}", new RequestDelegate(LiftAsync));
+        endpoints.MapGet("/admin/v1/bans", new RequestDelegate(ListAsync)).WithSummary("The bans in force, by address, a page at a time.");
+        endpoints.MapDelete("/admin/v1/bans/{address}", new RequestDelegate(LiftAsync)).WithSummary("Lift a ban (audited).");
     }
 
     private Task ListAsync(HttpContext context)
     {
+        if (!AdminPaging.TryRead(context, out var page, out var error))
+        {
+            return GatewayErrorWriter.WriteAsync(context, error);
+        }
+
         var bans = security.Bans.Active()
             .Select(b => new BanView(b.Address.ToString(), b.Since, b.Until, b.Count, b.Reason switch
             {
                 Core.Security.Bans.Offense.IdsBlock => "ids_blocks",
                 Core.Security.Bans.Offense.AuthFailure => "auth_failures",
                 _ => "client_errors",
-            }))
-            .ToArray();
-        return Results.Json(new BanList("list", bans), SecurityJsonContext.Default.BanList).ExecuteAsync(context);
+            }));
+        var (items, next) = AdminPaging.Page(bans, b => b.Address, page);
+        return Results.Json(new BanList("list", items, next), SecurityJsonContext.Default.BanList).ExecuteAsync(context);
     }
 
     private Task LiftAsync(HttpContext context)
@@ -66,7 +71,8 @@ internal sealed record BanView(
 
 internal sealed record BanList(
     [property: JsonPropertyName("object")] string Object,
-    [property: JsonPropertyName("data")] IReadOnlyList<BanView> Data);
+    [property: JsonPropertyName("data")] IReadOnlyList<BanView> Data,
+    [property: JsonPropertyName("next_cursor")] string? NextCursor = null);
 
 [JsonSerializable(typeof(BanList))]
 internal sealed partial class SecurityJsonContext : JsonSerializerContext;

@@ -12,7 +12,7 @@ internal static class AdminEndpoints
     public static void Map(IEndpointRouteBuilder endpoints, GatewayState state)
     {
         // Liveness: the process is up and serving HTTP.
-        endpoints.MapGet("/healthz", () => TypedResults.Json(new HealthStatus("ok"), GatewayJsonContext.Default.HealthStatus));
+        endpoints.MapGet("/healthz", () => TypedResults.Json(new HealthStatus("ok"), GatewayJsonContext.Default.HealthStatus)).WithSummary("Liveness: the process serves HTTP (no credential needed).");
 
         // Readiness: a valid config is loaded and the public listener accepts traffic.
         endpoints.MapGet("/readyz", () =>
@@ -20,6 +20,6 @@ internal static class AdminEndpoints
             var routes = state.Routes;
             var status = new HealthStatus(state.IsReady ? "ready" : "not_ready", routes.ByName.Count, routes.LoadedAt);
             return TypedResults.Json(status, GatewayJsonContext.Default.HealthStatus, statusCode: state.IsReady ? 200 : 503);
-        });
+        }).WithSummary("Readiness: a config is loaded and the public listener takes traffic (no credential needed).");
     }
 }

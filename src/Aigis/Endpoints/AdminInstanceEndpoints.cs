@@ -1,5 +1,3 @@
-using Aigis.Core.Resilience;
-using Aigis.Core.Routing;
 using Aigis.Hosting;
 using Aigis.Pipeline;
 using Aigis.Serialization;
@@ -11,67 +9,37 @@ namespace Aigis.Endpoints;
 
 /// <summary>
 /// <c>GET /admin/v1/instances</c> and <c>GET /admin/v1/services/{name}/instances</c>: each instance's health as the
-/// request path sees it now (active checks, ejection, circuit breaker, requests in flight).
+/// request path sees it now (active checks, ejection, circuit breaker, requests in flight, scraped load, admission),
+/// a page at a time in (service, id) order.
 /// </summary>
-internal sealed class AdminInstanceEndpoints(GatewayState state, TimeProvider time)
+internal sealed class AdminInstanceEndpoints(GatewayState state, InstanceViews views)
 {
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/admin/v1/instances", new RequestDelegate(ListAllAsync));
-        endpoints.MapGet("/admin/v1/services/{name}/instances", new RequestDelegate(ListServiceAsync));
+        endpoints.MapGet("/admin/v1/instances", new RequestDelegate(ListAllAsync)).WithSummary("Every instance with its live routing state.");
+        endpoints.MapGet("/admin/v1/services/{name}/instances", new RequestDelegate(ListServiceAsync)).WithSummary("One service's instances with their live routing state.");
     }
 
-    private Task ListAllAsync(HttpContext context)
-    {
-        var views = state.Routes.ByName.Values.OrderBy(r => r.Name, StringComparer.Ordinal).SelectMany(r => r.Instances).Select(View).ToArray();
-        return Results.Json(new InstanceList("list", views), AdminJsonContext.Default.InstanceList).ExecuteAsync(context);
-    }
+    private Task ListAllAsync(HttpContext context) =>
+        WritePageAsync(context, state.Routes.ByName.Values.SelectMany(r => r.Instances));
 
     private Task ListServiceAsync(HttpContext context)
     {
         var name = context.Request.RouteValues["name"] as string ?? "";
-        if (!state.Routes.ByName.TryGetValue(name, out var route))
-        {
-            return GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownService(name));
-        }
-
-        return Results.Json(new InstanceList("list", route.Instances.Select(View).ToArray()), AdminJsonContext.Default.InstanceList).ExecuteAsync(context);
+        return state.Routes.ByName.TryGetValue(name, out var route)
+            ? WritePageAsync(context, route.Instances)
+            : GatewayErrorWriter.WriteAsync(context, GatewayError.UnknownService(name));
     }
 
-    private InstanceView View(UpstreamInstance instance)
+    private Task WritePageAsync(HttpContext context, IEnumerable<Core.Routing.UpstreamInstance> instances)
     {
-        var health = instance.Health;
-        var breaker = health.Breaker.State;
-        return new InstanceView(
-            instance.ServiceName,
-            instance.Id,
-            instance.Url.OriginalString,
-            instance.IsHealthy,
-            health.ActiveHealthy,
-            health.IsEjected,
-            WallClock(health.EjectedUntil),
-            health.EjectionCount,
-            breaker switch
-            {
-                CircuitState.Open => "open",
-                CircuitState.HalfOpen => "half_open",
-                _ => "closed",
-            },
-            WallClock(health.Breaker.OpenUntil),
-            instance.InFlight,
-            instance.PendingPrefill);
-    }
-
-    /// <summary>A monotonic timestamp as the wall-clock time people read; null for 0 (not set).</summary>
-    private DateTimeOffset? WallClock(long timestamp)
-    {
-        if (timestamp == 0)
+        if (!AdminPaging.TryRead(context, out var page, out var error))
         {
-            return null;
+            return GatewayErrorWriter.WriteAsync(context, error);
         }
 
-        var now = time.GetTimestamp();
-        var ahead = timestamp > now ? time.GetElapsedTime(now, timestamp) : TimeSpan.Zero;
-        return time.GetUtcNow() + ahead;
+        // Service and id joined by a character neither may hold, so the order is by service, then id.
+        var (items, next) = AdminPaging.Page(instances, i => i.ServiceName + "\u0001" + i.Id, page);
+        return Results.Json(new InstanceList("list", items.Select(views.View).ToArray(), next), AdminJsonContext.Default.InstanceList).ExecuteAsync(context);
     }
 }

@@ -16,7 +16,7 @@ namespace Aigis.Endpoints;
 /// <c>/admin/v1/keys</c>: create (the key is in that answer only), list, show, revoke and rotate. The caller is
 /// an admin already (<see cref="AdminAuthenticationMiddleware"/>).
 /// </summary>
-internal sealed class AdminKeyEndpoints(ApiKeyService keys, TenantService tenants, TimeProvider timeProvider)
+internal sealed class AdminKeyEndpoints(ApiKeyService keys, TenantService tenants, IKeyPages pages, TimeProvider timeProvider)
 {
     public static readonly TimeSpan DefaultOverlap = TimeSpan.FromHours(1);
     private static readonly TimeSpan s_maxLifetime = TimeSpan.FromDays(3650);
@@ -24,11 +24,11 @@ internal sealed class AdminKeyEndpoints(ApiKeyService keys, TenantService tenant
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/admin/v1/keys", new RequestDelegate(CreateAsync));
-        endpoints.MapGet("/admin/v1/keys", new RequestDelegate(ListAsync));
-        endpoints.MapGet("/admin/v1/keys/{id}", new RequestDelegate(ShowAsync));
-        endpoints.MapDelete("/admin/v1/keys/{id}", new RequestDelegate(RevokeAsync));
-        endpoints.MapPost("/admin/v1/keys/{id}/rotate", new RequestDelegate(RotateAsync));
+        endpoints.MapPost("/admin/v1/keys", new RequestDelegate(CreateAsync)).WithSummary("Create a key; the answer holds the secret, once.");
+        endpoints.MapGet("/admin/v1/keys", new RequestDelegate(ListAsync)).WithSummary("Keys, oldest first, a page at a time (?limit, ?cursor, ?tenant); never a secret.");
+        endpoints.MapGet("/admin/v1/keys/{id}", new RequestDelegate(ShowAsync)).WithSummary("One key.");
+        endpoints.MapDelete("/admin/v1/keys/{id}", new RequestDelegate(RevokeAsync)).WithSummary("Revoke a key.");
+        endpoints.MapPost("/admin/v1/keys/{id}/rotate", new RequestDelegate(RotateAsync)).WithSummary("Replace a key; the old one stays valid for the overlap.");
     }
 
     public static KeyView View(StoredApiKey key, DateTimeOffset now) => new(
@@ -71,9 +71,42 @@ internal sealed class AdminKeyEndpoints(ApiKeyService keys, TenantService tenant
 
     private async Task ListAsync(HttpContext context)
     {
+        if (!AdminPaging.TryRead(context, out var page, out var error) || !TryPosition(page.After, out var after, out error))
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+            return;
+        }
+
+        // One row more than asked says whether there is a next page without a count over the whole table.
+        var rows = await pages.ListKeysPageAsync(new KeyPageQuery(page.Limit + 1, after, AdminPaging.Filter(context, "tenant")), context.RequestAborted);
         var now = timeProvider.GetUtcNow();
-        var all = await keys.ListAsync(context.RequestAborted);
-        await Results.Json(new KeyList("list", all.Select(k => View(k, now)).ToArray()), AdminJsonContext.Default.KeyList).ExecuteAsync(context);
+        var shown = rows.Count > page.Limit ? rows.Take(page.Limit).ToArray() : rows;
+        var next = rows.Count > page.Limit ? AdminPaging.Encode(Position(shown[^1])) : null;
+        await Results.Json(new KeyList("list", shown.Select(k => View(k, now)).ToArray(), next), AdminJsonContext.Default.KeyList).ExecuteAsync(context);
+    }
+
+    private static string Position(StoredApiKey key) =>
+        key.CreatedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + key.Id;
+
+    private static bool TryPosition(string? text, out KeyPosition? position, out GatewayError error)
+    {
+        position = null;
+        error = default;
+        if (text is null)
+        {
+            return true;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && long.TryParse(text.AsSpan(0, colon), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            && ms is >= -62135596800000 and <= 253402300799999)
+        {
+            position = new KeyPosition(DateTimeOffset.FromUnixTimeMilliseconds(ms), text[(colon + 1)..]);
+            return true;
+        }
+
+        error = AdminErrors.InvalidField("cursor", "cursor is not one this API gave out; pass the next_cursor of the previous page unchanged.");
+        return false;
     }
 
     private async Task ShowAsync(HttpContext context)

@@ -16,11 +16,11 @@ internal sealed class AdminTenantEndpoints(TenantService tenants)
 {
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/admin/v1/tenants", new RequestDelegate(CreateAsync));
-        endpoints.MapGet("/admin/v1/tenants", new RequestDelegate(ListAsync));
-        endpoints.MapGet("/admin/v1/tenants/{name}", new RequestDelegate(ShowAsync));
-        endpoints.MapMethods("/admin/v1/tenants/{name}", ["PATCH"], new RequestDelegate(UpdateAsync));
-        endpoints.MapDelete("/admin/v1/tenants/{name}", new RequestDelegate(DeleteAsync));
+        endpoints.MapPost("/admin/v1/tenants", new RequestDelegate(CreateAsync)).WithSummary("Create a tenant.");
+        endpoints.MapGet("/admin/v1/tenants", new RequestDelegate(ListAsync)).WithSummary("Tenants by name, a page at a time (?limit, ?cursor).");
+        endpoints.MapGet("/admin/v1/tenants/{name}", new RequestDelegate(ShowAsync)).WithSummary("One tenant: access, limits, budget.");
+        endpoints.MapMethods("/admin/v1/tenants/{name}", ["PATCH"], new RequestDelegate(UpdateAsync)).WithSummary("Change a tenant's access, limits or budget.");
+        endpoints.MapDelete("/admin/v1/tenants/{name}", new RequestDelegate(DeleteAsync)).WithSummary("Delete a tenant that no usable key belongs to.");
     }
 
     private async Task CreateAsync(HttpContext context)
@@ -57,8 +57,16 @@ internal sealed class AdminTenantEndpoints(TenantService tenants)
 
     private async Task ListAsync(HttpContext context)
     {
+        if (!AdminPaging.TryRead(context, out var page, out var error))
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+            return;
+        }
+
+        // Tenants are few (each is a contract, not a caller): paged in memory, by name.
         var all = await tenants.ListAsync(context.RequestAborted);
-        await Results.Json(new TenantList("list", all.Select(TenantRequestValidation.View).ToArray()), AdminJsonContext.Default.TenantList).ExecuteAsync(context);
+        var (items, next) = AdminPaging.Page(all, t => t.Definition.Name, page);
+        await Results.Json(new TenantList("list", items.Select(TenantRequestValidation.View).ToArray(), next), AdminJsonContext.Default.TenantList).ExecuteAsync(context);
     }
 
     private async Task ShowAsync(HttpContext context)

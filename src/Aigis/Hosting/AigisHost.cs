@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,7 +30,7 @@ namespace Aigis.Hosting;
 /// <see cref="GatewayState"/>, into which the process deployer publishes the replicas it runs, and one store
 /// (keys, audit log) with its key cache and audit writer.
 /// </summary>
-internal sealed class AigisHost : IAsyncDisposable
+internal sealed partial class AigisHost : IAsyncDisposable
 {
     private readonly WebApplication _public;
     private readonly WebApplication _admin;
@@ -62,6 +63,8 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly System.Diagnostics.Metrics.Meter _alertsMeter = new(AlertEvaluator.MeterName, "1.0");
     private readonly SecurityState _security;
     private readonly SecurityMetrics _securityMetrics = new();
+    private readonly ConfigHistory _configHistory;
+    private readonly Dashboard.FleetMeasurements _fleetMeasurements;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -99,6 +102,9 @@ internal sealed class AigisHost : IAsyncDisposable
         var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider, new Resilience.OutlierEjector(State, _healthEvents)), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _security = new SecurityState(State, new InMemoryBanList(() => State.Config.Security.Bans, options.TimeProvider), _securityMetrics);
+        _configHistory = new ConfigHistory(options.ConfigPath, options.TimeProvider);
+        _fleetMeasurements = new Dashboard.FleetMeasurements(_metrics, State);
+        Fleet = new Dashboard.FleetHistory(State, _fleetMeasurements, _alerts, options.TimeProvider);
         _public = BuildPublic(config, loggerFactory);
         _admin = BuildAdmin(config, loggerFactory);
     }
@@ -149,6 +155,12 @@ internal sealed class AigisHost : IAsyncDisposable
     /// <summary>The alert rules' evaluator (current alerts; tests evaluate on demand).</summary>
     internal AlertEvaluator Alerts => _alerts;
 
+    /// <summary>The fleet's recent history that the dashboard streams.</summary>
+    internal Dashboard.FleetHistory Fleet { get; }
+
+    /// <summary>The admin listener's routes (for the OpenAPI coverage test).</summary>
+    internal Microsoft.AspNetCore.Routing.EndpointDataSource AdminRoutes { get; private set; } = null!;
+
     /// <summary>The audit log's writer; flush it to read what was just decided.</summary>
     internal AuditWriter Audit => _audit;
 
@@ -184,6 +196,7 @@ internal sealed class AigisHost : IAsyncDisposable
         {
             _watcher = new ConfigFileWatcher(path, _options.Overrides, State, _options.TimeProvider,
                 (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Config"));
+            _watcher.Reloaded += _configHistory.OnReloaded;
         }
 
         _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
@@ -253,6 +266,8 @@ internal sealed class AigisHost : IAsyncDisposable
         await Usage.DisposeAsync();
         await _audit.DisposeAsync();
         _identityMetrics.Dispose();
+        Fleet.Dispose();
+        _fleetMeasurements.Dispose();
         _invokers.Dispose();
         _deadlines.Dispose();
         _admission.Dispose();
@@ -311,49 +326,6 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<Caching.ResponseCacheMiddleware>();
         var router = app.Services.GetRequiredService<PublicRouter>();
         app.Run(router.InvokeAsync);
-        return app;
-    }
-
-    private WebApplication BuildAdmin(AigisConfig config, ILoggerFactory loggerFactory)
-    {
-        var builder = CreateBuilder(loggerFactory);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            KestrelListen.Bind(kestrel, config.Gateway.Admin);
-        });
-        builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton<IAuditStore>(_store);
-        builder.Services.AddSingleton(Keys);
-        builder.Services.AddSingleton<AdminKeyEndpoints>();
-        builder.Services.AddSingleton<AdminAuditEndpoints>();
-        builder.Services.AddSingleton<AdminAdmissionEndpoints>();
-        builder.Services.AddSingleton(Tenants);
-        builder.Services.AddSingleton<AdminTenantEndpoints>();
-        builder.Services.AddSingleton<AdminInstanceEndpoints>();
-        builder.Services.AddSingleton(_alerts);
-        builder.Services.AddSingleton<IAlertStore>(_store);
-        builder.Services.AddSingleton<AdminAlertEndpoints>();
-        builder.Services.AddSingleton<AdminBanEndpoints>();
-
-        var app = builder.Build();
-        app.UseMiddleware<RequestIdMiddleware>();
-        app.UseMiddleware<UnhandledErrorMiddleware>();
-        app.UseMiddleware<AdminFirewallMiddleware>();
-
-        // Scrapers usually carry no credential: with metricsAuth none, /metrics answers before the admin key check.
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, c => IsMetricsPath(c) && State.Config.Telemetry.MetricsAuth == MetricsAuth.None, null, null, null);
-        app.UseMiddleware<AdminAuthenticationMiddleware>();
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, IsMetricsPath, null, null, null);
-        app.UseRouting();
-        AdminEndpoints.Map(app, State);
-        app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
-        app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
-        app.Services.GetRequiredService<AdminAdmissionEndpoints>().Map(app);
-        app.Services.GetRequiredService<AdminTenantEndpoints>().Map(app);
-        app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
-        app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
-        app.Services.GetRequiredService<AdminBanEndpoints>().Map(app);
         return app;
     }
 

@@ -27,6 +27,10 @@ internal sealed class LimitRegistry(TimeProvider timeProvider)
     /// <summary>Entries held now (tenants and keys), for tests and the metrics.</summary>
     public int Count => _tenants.Map.Count + _keys.Map.Count;
 
+    /// <summary>The tenants' and keys' entries held now, for the admin view of live counters (a snapshot; it never enters one).</summary>
+    public IEnumerable<(string Scope, string Subject, LimitEntry Entry)> Entries() =>
+        _tenants.Map.Select(e => ("tenant", e.Key, e.Value)).Concat(_keys.Map.Select(e => ("key", e.Key, e.Value)));
+
     /// <summary>The tenant's entry, entered: the caller holds it until the request ends, then calls <see cref="LimitEntry.Exit"/>.</summary>
     public LimitEntry? EnterTenant(string name, TenantLimits limits) => Enter(_tenants, name, limits);
 

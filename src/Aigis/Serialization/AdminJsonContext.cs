@@ -41,7 +41,7 @@ internal sealed record KeyView(
 /// <summary>The answer to a creation or rotation: the only time the whole key is ever shown.</summary>
 internal sealed record CreatedKeyView(string Key, KeyView Details, KeyView? Replaced);
 
-internal sealed record KeyList(string Object, IReadOnlyList<KeyView> Data);
+internal sealed record KeyList(string Object, IReadOnlyList<KeyView> Data, string? NextCursor = null);
 
 internal sealed record AuditEntry(
     long Id,
@@ -55,13 +55,15 @@ internal sealed record AuditEntry(
     string? Client,
     string? Detail);
 
-internal sealed record AuditList(string Object, IReadOnlyList<AuditEntry> Data);
+internal sealed record AuditList(string Object, IReadOnlyList<AuditEntry> Data, string? NextCursor = null);
 
 /// <summary>One instance's health in <c>GET /admin/v1/instances</c>.</summary>
 /// <param name="Healthy">Whether the request path may pick it now (all of the below allow it).</param>
 /// <param name="ActiveHealthy">The verdict of its active health checks (true when the service has none).</param>
 /// <param name="Breaker">closed, open or half_open.</param>
 /// <param name="PrefillOwed">Prompt blocks (128 bytes each) sent to it and not yet answered with a first byte.</param>
+/// <param name="Scraped">What its last metrics scrape said (vLLM's gauges); null before the first or for services without one.</param>
+/// <param name="Admission">Its adaptive concurrency limit and queue; null when the service has no admission or it was never sent a request.</param>
 internal sealed record InstanceView(
     string Service,
     string Id,
@@ -74,9 +76,17 @@ internal sealed record InstanceView(
     string Breaker,
     DateTimeOffset? BreakerOpenUntil,
     int InFlight,
-    long PrefillOwed);
+    long PrefillOwed,
+    ScrapedLoadView? Scraped = null,
+    InstanceAdmissionSummary? Admission = null);
 
-internal sealed record InstanceList(string Object, IReadOnlyList<InstanceView> Data);
+/// <summary>An instance's last scraped load: requests waiting and running in its engine, and its KV cache use (0 to 1).</summary>
+internal sealed record ScrapedLoadView(double Waiting, double Running, double KvCacheUsage, double AgeSeconds);
+
+/// <summary>An instance's admission now: its concurrency limit, in flight under it, and queued for it.</summary>
+internal sealed record InstanceAdmissionSummary(int Limit, int InFlight, int Queued);
+
+internal sealed record InstanceList(string Object, IReadOnlyList<InstanceView> Data, string? NextCursor = null);
 
 /// <summary>
 /// The admin API's payloads, in snake_case like the public API's, serialized without reflection. The CLI reads

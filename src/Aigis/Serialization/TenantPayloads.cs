@@ -66,4 +66,4 @@ internal sealed record TenantView(
     DateTimeOffset UpdatedAt,
     string CreatedBy);
 
-internal sealed record TenantList(string Object, IReadOnlyList<TenantView> Data);
+internal sealed record TenantList(string Object, IReadOnlyList<TenantView> Data, string? NextCursor = null);

@@ -106,5 +106,10 @@ internal static class SqliteMigrations
                 PRIMARY KEY (subject, day)
             );
             """),
+
+        // The admin key list pages in (created_at, id) order; without this index each page sorts the whole table.
+        new(6, "key list order", """
+            CREATE INDEX ix_api_keys_created ON api_keys (created_at, id);
+            """),
     ];
 }

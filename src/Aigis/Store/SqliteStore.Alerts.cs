@@ -28,11 +28,15 @@ internal sealed partial class SqliteStore : IAlertStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AlertEvent>> ReadAlertEventsAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AlertEvent>> ReadAlertEventsAsync(int limit, CancellationToken cancellationToken) =>
+        ReadAlertEventsAsync(limit, null, cancellationToken);
+
+    public async Task<IReadOnlyList<AlertEvent>> ReadAlertEventsAsync(int limit, long? beforeId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"SELECT {AlertColumns} FROM alert_events ORDER BY id DESC LIMIT @limit;");
+        await using var command = Command(connection, null, $"SELECT {AlertColumns} FROM alert_events WHERE id < @before ORDER BY id DESC LIMIT @limit;");
         command.Parameters.AddWithValue("@limit", limit);
+        command.Parameters.AddWithValue("@before", beforeId ?? long.MaxValue);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<AlertEvent>();
         while (await reader.ReadAsync(cancellationToken))
