@@ -51,6 +51,7 @@ internal sealed class AigisHost : IAsyncDisposable
     private readonly Admission.AdmissionGate _admission;
     private readonly CredentialAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits;
+    private Limits.LimitBackends? _limitBackends;
     private readonly IdentityMetrics _identityMetrics = new();
     private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
@@ -165,6 +166,8 @@ internal sealed class AigisHost : IAsyncDisposable
         await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
         await Directory.ReloadAsync(cancellationToken);
         await _spend.LoadAsync(_store, cancellationToken);
+        _limitBackends = await Limits.LimitBackends.CreateAsync(State.Config.State, _limits, _identityMetrics, _options.TimeProvider,
+            _options.LoggerFactory ?? NullLoggerFactory.Instance);
         _audit.Start();
         Usage.Start();
         await _admin.StartAsync(cancellationToken);
@@ -253,6 +256,10 @@ internal sealed class AigisHost : IAsyncDisposable
         _drain.Dispose();
         _resilienceMetrics.Dispose();
         await _accessLog.DisposeAsync();
+        if (_limitBackends is not null)
+        {
+            await _limitBackends.DisposeAsync();
+        }
         await _alerts.DisposeAsync();
         await _alerts.Notifier.DisposeAsync();
         _alertMeasurements.Dispose();
@@ -281,6 +288,8 @@ internal sealed class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
         builder.Services.AddSingleton(_limits);
+        // Made in StartAsync, before the pipeline is built (its Redis connection is proven there).
+        builder.Services.AddSingleton(_ => _limitBackends?.Backend ?? throw new InvalidOperationException("limit backend used before start"));
         builder.Services.AddSingleton(_spend);
         builder.Services.AddSingleton(Usage);
         builder.Services.AddSingleton(_metrics);
@@ -338,7 +347,7 @@ internal sealed class AigisHost : IAsyncDisposable
         app.UseMiddleware<AdminAuthenticationMiddleware>();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, IsMetricsPath, null, null, null);
         app.UseRouting();
-        AdminEndpoints.Map(app, State);
+        AdminEndpoints.Map(app, State, () => _limitBackends?.Describe());
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAdmissionEndpoints>().Map(app);

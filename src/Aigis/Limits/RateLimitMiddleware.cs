@@ -13,9 +13,10 @@ namespace Aigis.Limits;
 /// limits, each of requests per minute, tokens per minute and per day, and requests in flight. Prompt tokens
 /// (counted by the stage before, when it runs) are charged at admission; when the response has ended, whatever
 /// more was really used (the completion, a corrected prompt count) is charged too, so a long or streamed answer
-/// is paid for in full and holds the next requests back until the window renews.
+/// is paid for in full and holds the next requests back until it has replenished. Requests and tokens are decided
+/// by the <see cref="ILimitBackend"/> (in memory, or Redis shared by replicas); concurrency always here.
 /// </summary>
-internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry registry, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
+internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry registry, ILimitBackend backend, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -49,7 +50,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
                 return;
             }
 
-            var decision = RateLimitAdmission.Admit(tenantEntry?.Windows, keyEntry?.Windows, timeProvider.GetUtcNow(), charged);
+            var decision = await backend.AdmitAsync(tenantEntry, keyEntry, charged);
             if (!decision.Admitted)
             {
                 await RefuseAsync(context, caller, decision);
@@ -73,9 +74,10 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
             {
                 // What the stages after this one learned: usage from the response, or counted from its stream.
                 var used = Math.Max(record.PromptTokens, 0) + Math.Max(record.CompletionTokens, 0);
-                var now = timeProvider.GetUtcNow();
-                tenantEntry?.Windows.ChargeTokens(now, used - charged);
-                keyEntry?.Windows.ChargeTokens(now, used - charged);
+                if (used != charged)
+                {
+                    await backend.ChargeTokensAsync(tenantEntry, keyEntry, used - charged);
+                }
             }
 
             // Charged in full: the entries may expire once idle.
@@ -98,7 +100,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
             return true;
         }
 
-        refused = RateLimitDecision.Refuse(scope, LimitKind.Concurrency, new WindowState(entry.Windows.Limits.ConcurrentRequests!.Value, 0, TimeSpan.Zero));
+        refused = RateLimitDecision.Refuse(scope, LimitKind.Concurrency, new WindowState(entry.Windows.Limits.ConcurrentRequests!.Value, 0, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
         return false;
     }
 
