@@ -11,7 +11,7 @@ namespace Aigis.Limits;
 /// <summary>
 /// The rate-limit stage, after authorization: the caller's tenant limits (all its keys together) and per-key
 /// limits, each of requests per minute, tokens per minute and per day, and requests in flight. Prompt tokens
-/// (counted by the stage before, when it runs) are charged at admission; when the response has ended, whatever
+/// (counted by the stage before, when it runs) and the request's <c>max_tokens</c> are reserved at admission; when the response has ended, whatever
 /// more was really used (the completion, a corrected prompt count) is charged too, so a long or streamed answer
 /// is paid for in full and holds the next requests back until it has replenished. Requests and tokens are decided
 /// by the <see cref="ILimitBackend"/> (in memory, or Redis shared by replicas); concurrency always here.
@@ -40,7 +40,10 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
         var keyEntry = registry.EnterKey(caller.KeyId, tenant.KeyLimits);
         RateLimitLease? tenantLease = null, keyLease = null;
         var record = context.Record();
-        var charged = Math.Max(record.PromptTokens, 0);
+        // The reservation: the counted prompt plus the completion cap the caller set. Concurrent requests each hold
+        // theirs from admission, so they cannot all pass on the same free tokens (checking before and charging only
+        // after lets every one of them through); what was not used is given back when the response ends.
+        var charged = Math.Max(record.PromptTokens, 0) + (context.Resolved()?.Body?.MaxTokens ?? 0);
         var admitted = false;
         try
         {

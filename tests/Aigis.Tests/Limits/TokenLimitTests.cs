@@ -91,4 +91,43 @@ public sealed class TokenLimitTests
         Assert.Equal(HttpStatusCode.TooManyRequests, early.StatusCode);
         Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
     }
+
+    [Fact]
+    public async Task Concurrent_requests_reserve_their_max_tokens_at_admission_and_give_back_what_they_did_not_use()
+    {
+        var time = new FakeTimeProvider(s_start);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrived = 0;
+        await using var upstream = await TestUpstream.StartAsync("chat", async (context, _) =>
+        {
+            Interlocked.Increment(ref arrived);
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"choices":[],"usage":{"prompt_tokens":8,"completion_tokens":20,"total_tokens":28}}""");
+        });
+        await using var gateway = await StartAsync(upstream, time);
+        var key = await TenantWithKeyAsync(gateway, "acme", """{"models":["*"],"limits":{"tokens_per_minute":1000}}""");
+        using var client = gateway.PublicWithKey(key);
+        Task<HttpResponseMessage> Capped() =>
+            client.PostAsync("/v1/chat/completions", Json.Body("""{"model":"m","max_tokens":900,"messages":[{"role":"user","content":"hello"}]}"""));
+
+        // Both in flight at once: each holds 8 + 900 from admission, so the third finds nothing left.
+        var first = Capped();
+        await Eventually.TrueAsync(() => Volatile.Read(ref arrived) == 1, TimeSpan.FromSeconds(30), () => "first request never arrived");
+        var second = Capped();
+        await Eventually.TrueAsync(() => Volatile.Read(ref arrived) == 2, TimeSpan.FromSeconds(30), () => "second request never arrived");
+        var third = await Capped();
+        release.SetResult();
+        var (a, b) = (await first, await second);
+
+        // Each used 28: the 880 a piece they reserved and did not use is back.
+        var after = await ChatAsync(client);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, a.StatusCode);
+        Assert.Equal("92", Header(a, "x-ratelimit-remaining-tokens"));
+        Assert.Equal(HttpStatusCode.OK, b.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal((1000 - 28 - 28 - 8).ToString(System.Globalization.CultureInfo.InvariantCulture), Header(after, "x-ratelimit-remaining-tokens"));
+    }
 }
