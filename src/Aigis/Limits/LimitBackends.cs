@@ -55,8 +55,9 @@ internal sealed class LimitBackends : IAsyncDisposable
         }
         catch (RedisException e)
         {
-            throw new SharedStateUnavailableException(
-                $"state.redis {endpoints}: cannot connect ({config.Redact(e.Message.Split('\n')[0])}); start Redis or fix state.redis", e);
+            // The client's own message advises abortConnect=false, which is exactly the silent start to avoid.
+            var why = e is RedisConnectionException connection ? connection.FailureType.ToString() : config.Redact(e.Message.Split('\n')[0]);
+            throw new SharedStateUnavailableException($"state.redis {endpoints}: cannot connect ({why}); start Redis there or fix state.redis", e);
         }
 
         try
