@@ -103,8 +103,9 @@ public sealed class RedisOutageTests
         using var admitted = await ChatAsync(client);
 
         // SIGSTOP: the connection stays open and nothing answers, the case a timeout exists for.
-        using (Process.Start("kill", ["-STOP", redis.Pid!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var stop = Process.Start("kill", ["-STOP", redis.Pid!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
+            await stop.WaitForExitAsync(); // the signal has landed before the request is sent
         }
 
         TimeSpan took;
@@ -118,6 +119,7 @@ public sealed class RedisOutageTests
         finally
         {
             using var resume = Process.Start("kill", ["-CONT", redis.Pid!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await resume.WaitForExitAsync();
         }
 
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
@@ -166,7 +168,7 @@ public sealed class RedisOutageTests
     }
 
     /// <summary>Counts <c>aigis.limit.store_failures</c> on one gateway's meter, by policy.</summary>
-    private sealed class StoreFailureListener : IDisposable
+    internal sealed class StoreFailureListener : IDisposable
     {
         private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _counts = new();

@@ -23,10 +23,14 @@ public sealed class SharedRedisLimitTests
         try
         {
             var clients = new List<HttpClient>();
+            var failures = new List<RedisOutageTests.StoreFailureListener>();
             for (var g = 0; g < 3; g++)
             {
-                var gateway = await StartSharedAsync(upstream, redis);
+                // A generous timeout: this test is about sharing, and on a busy machine a 50 ms one sends some
+                // decisions to the fail-open local share (RedisOutageTests covers that), which is not what is measured.
+                var gateway = await StartSharedAsync(upstream, redis, more: "  timeout: 5s\n  replicas: 3");
                 gateways.Add(gateway);
+                failures.Add(new RedisOutageTests.StoreFailureListener(gateway));
                 clients.Add(gateway.PublicWithKey(await TenantWithKeyAsync(gateway, "acme", """{"models":["*"],"limits":{"requests_per_minute":600}}""")));
             }
 
@@ -52,9 +56,15 @@ public sealed class SharedRedisLimitTests
             Assert.InRange(admitted, 600, allowance);
             Assert.True(admitted <= allowance * 1.01, $"{admitted} admitted, {allowance} allowed in {elapsed.TotalSeconds:F1} s");
             Assert.Equal(admitted, upstream.Received.Count);
+            Assert.All(failures, f => Assert.Equal(0, f.Count("fail-open")));
             foreach (var client in clients)
             {
                 client.Dispose();
+            }
+
+            foreach (var listener in failures)
+            {
+                listener.Dispose();
             }
         }
         finally
