@@ -95,7 +95,8 @@ public class GovernanceBenchmark
             return Task.CompletedTask;
         };
         var metrics = new IdentityMetrics();
-        var rate = new RateLimitMiddleware(terminal, new LimitRegistry(time), _audit, metrics, time);
+        var registry = new LimitRegistry(time);
+        var rate = new RateLimitMiddleware(terminal, registry, new LocalLimitBackend(registry), _audit, metrics, time);
         var budget = new BudgetMiddleware(rate.InvokeAsync, new SpendLedger(time), _usage, _audit, metrics, time);
         var counting = new TokenCountingMiddleware(budget.InvokeAsync);
         var authorization = new AuthorizationMiddleware(counting.InvokeAsync, directory, _audit, metrics, time);

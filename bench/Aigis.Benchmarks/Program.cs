@@ -1,6 +1,11 @@
 using Aigis.Benchmarks.Calibration;
 using BenchmarkDotNet.Running;
 
+if (args is ["redis-roundtrip", var endpoint])
+{
+    return await Aigis.Benchmarks.RedisLimitRoundTrip.RunAsync(endpoint, Console.Out);
+}
+
 if (args is ["calibrate", ..])
 {
     return SimulatorCalibration.Run(Console.Out);

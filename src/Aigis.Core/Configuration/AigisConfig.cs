@@ -7,6 +7,9 @@ public sealed record AigisConfig
 
     public StoreConfig Store { get; init; } = new();
 
+    /// <summary>Where limits replicas share are kept (the <c>state</c> section).</summary>
+    public StateConfig State { get; init; } = new();
+
     /// <summary>Token counting and prices per model (the <c>usage</c> section).</summary>
     public UsageConfig Usage { get; init; } = new();
 

@@ -16,7 +16,7 @@ public sealed record ConfigLoadResult(AigisConfig? Config, IReadOnlyList<ConfigE
 /// </summary>
 public static class ConfigLoader
 {
-    public static readonly string[] RootKeys = ["gateway", "store", "services", "telemetry", "alerts", "usage", "jwt", "security"];
+    public static readonly string[] RootKeys = ["gateway", "store", "services", "telemetry", "alerts", "usage", "jwt", "security", "state"];
 
     public static ConfigLoadResult LoadFile(string path, IEnumerable<ConfigOverride>? overrides = null)
     {
@@ -97,6 +97,7 @@ public static class ConfigLoader
             {
                 "gateway" => config with { Gateway = GatewaySectionBinder.Bind(value, context) },
                 "store" => config with { Store = StoreSectionBinder.Bind(value, context) },
+                "state" => config with { State = StateSectionBinder.Bind(value, context) },
                 "usage" => config with { Usage = UsageSectionBinder.Bind(value, context) },
                 "jwt" => config with { Jwt = JwtSectionBinder.Bind(value, context) },
                 "telemetry" => config with { Telemetry = TelemetrySectionBinder.Bind(value, context) },

@@ -31,6 +31,12 @@ public static class RestartOnlyKeys
             changed.Add("store");
         }
 
+        // The Redis connection and its verified script are made at start.
+        if (next.State != current.State)
+        {
+            changed.Add("state");
+        }
+
         var before = ConfigWriter.Sections(current);
         var after = ConfigWriter.Sections(next);
 

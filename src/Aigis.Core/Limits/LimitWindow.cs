@@ -1,11 +1,15 @@
 namespace Aigis.Core.Limits;
 
-/// <summary>The period a counted limit is over; windows are aligned to UTC (a minute starts at :00, a day at midnight).</summary>
+/// <summary>The period a limit is over: L units per minute or per day, replenished evenly (<see cref="Gcra"/>).</summary>
 public enum LimitWindow
 {
     Minute,
     Day,
 }
 
-/// <summary>Where a counter stands: what it allows, what is left, and when its window ends.</summary>
-public readonly record struct WindowState(long Limit, long Remaining, TimeSpan ResetAfter);
+/// <summary>
+/// Where a limit stands: what it allows, what is left, when it is wholly replenished (<paramref name="ResetAfter"/>,
+/// OpenAI's <c>x-ratelimit-reset-*</c>), and, when a request was refused, how long until it would pass
+/// (<paramref name="RetryAfter"/>).
+/// </summary>
+public readonly record struct WindowState(long Limit, long Remaining, TimeSpan ResetAfter, TimeSpan RetryAfter = default);

@@ -92,6 +92,11 @@ internal static class UpCommand
             error.WriteLine($"aigis up: {e.Message}");
             return ExitCodes.RuntimeFailure;
         }
+        catch (Limits.Redis.SharedStateUnavailableException e)
+        {
+            error.WriteLine($"aigis up: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
         catch (IOException e)
         {
             // Kestrel reports a taken port as an IOException; the message names the address.

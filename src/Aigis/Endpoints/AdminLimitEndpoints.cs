@@ -30,28 +30,29 @@ internal sealed class AdminLimitEndpoints(LimitRegistry registry, TimeProvider t
         var now = time.GetUtcNow();
         var entries = registry.Entries()
             .Where(e => (tenant is null && key is null) || (e.Scope == "tenant" && e.Subject == tenant) || (e.Scope == "key" && e.Subject == key))
-            .Select(e => View(e.Scope, e.Subject, e.Entry, now));
+            .Select(e => View(e.Scope, e.Subject, e.Entry, registry.Now, now));
         var (items, next) = AdminPaging.Page(entries, v => v.Scope + "\u0001" + v.Subject, page);
         return Results.Json(new LimitList("list", items, next), LimitJsonContext.Default.LimitList).ExecuteAsync(context);
     }
 
-    private static LimitView View(string scope, string subject, LimitEntry entry, DateTimeOffset now)
+    // The counters keep time in microseconds on the limiters' monotonic clock; resets are shown as wall-clock times.
+    private static LimitView View(string scope, string subject, LimitEntry entry, long clock, DateTimeOffset now)
     {
         var windows = new List<LimitWindowView>(3);
-        Add(windows, "requests_per_minute", entry.Windows.RequestsPerMinute, now);
-        Add(windows, "tokens_per_minute", entry.Windows.TokensPerMinute, now);
-        Add(windows, "tokens_per_day", entry.Windows.TokensPerDay, now);
+        Add(windows, "requests_per_minute", entry.Windows.RequestsPerMinute, clock, now);
+        Add(windows, "tokens_per_minute", entry.Windows.TokensPerMinute, clock, now);
+        Add(windows, "tokens_per_day", entry.Windows.TokensPerDay, clock, now);
         return new LimitView(scope, subject, entry.InFlight, entry.Windows.Limits.ConcurrentRequests, windows);
     }
 
-    private static void Add(List<LimitWindowView> windows, string kind, FixedWindowCounter? counter, DateTimeOffset now)
+    private static void Add(List<LimitWindowView> windows, string kind, GcraCounter? counter, long clock, DateTimeOffset now)
     {
         if (counter is null)
         {
             return;
         }
 
-        var state = counter.Peek(now);
+        var state = counter.Peek(clock);
         windows.Add(new LimitWindowView(kind, state.Limit, state.Limit - state.Remaining, state.Remaining, now + state.ResetAfter));
     }
 }

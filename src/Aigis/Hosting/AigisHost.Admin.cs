@@ -73,7 +73,7 @@ internal sealed partial class AigisHost
         app.UseMiddleware<AdminAuthenticationMiddleware>();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(_telemetry.Meters, IsMetricsPath, null, null, null);
         app.UseRouting();
-        AdminEndpoints.Map(app, State);
+        AdminEndpoints.Map(app, State, () => _limitBackends?.Describe());
         app.Services.GetRequiredService<AdminKeyEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAuditEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAdmissionEndpoints>().Map(app);

@@ -52,6 +52,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly Admission.AdmissionGate _admission;
     private readonly CredentialAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits;
+    private Limits.LimitBackends? _limitBackends;
     private readonly IdentityMetrics _identityMetrics = new();
     private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
@@ -183,6 +184,8 @@ internal sealed partial class AigisHost : IAsyncDisposable
         await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
         await Directory.ReloadAsync(cancellationToken);
         await _spend.LoadAsync(_store, cancellationToken);
+        _limitBackends = await Limits.LimitBackends.CreateAsync(State.Config.State, _limits, _identityMetrics, _options.TimeProvider,
+            _options.LoggerFactory ?? NullLoggerFactory.Instance);
         _audit.Start();
         Usage.Start();
         await _admin.StartAsync(cancellationToken);
@@ -274,6 +277,10 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _drain.Dispose();
         _resilienceMetrics.Dispose();
         await _accessLog.DisposeAsync();
+        if (_limitBackends is not null)
+        {
+            await _limitBackends.DisposeAsync();
+        }
         await _alerts.DisposeAsync();
         await _alerts.Notifier.DisposeAsync();
         _alertMeasurements.Dispose();
@@ -302,6 +309,8 @@ internal sealed partial class AigisHost : IAsyncDisposable
         builder.Services.AddSingleton<UpstreamForwarder>();
         builder.Services.AddSingleton<PublicRouter>();
         builder.Services.AddSingleton(_limits);
+        // Made in StartAsync, before the pipeline is built (its Redis connection is proven there).
+        builder.Services.AddSingleton(_ => _limitBackends?.Backend ?? throw new InvalidOperationException("limit backend used before start"));
         builder.Services.AddSingleton(_spend);
         builder.Services.AddSingleton(Usage);
         builder.Services.AddSingleton(_metrics);

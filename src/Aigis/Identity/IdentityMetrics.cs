@@ -19,6 +19,7 @@ internal sealed class IdentityMetrics : IDisposable
     private readonly Counter<long> _limitRefusals;
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _spend;
+    private readonly Counter<long> _limitStoreFailures;
 
     public IdentityMetrics()
     {
@@ -26,6 +27,8 @@ internal sealed class IdentityMetrics : IDisposable
         _accessRefusals = _meter.CreateCounter<long>("aigis.access.refusals", description: "Requests refused by authorization, by error code.");
         _limitRefusals = _meter.CreateCounter<long>("aigis.limit.refusals", description: "Requests refused by rate limits and budgets, by scope (tenant, key) and limit (rpm, tpm, tpd, concurrency, budget).");
         _tokens = _meter.CreateCounter<long>("aigis.tokens", description: "Tokens charged, by kind (prompt, completion).");
+        _limitStoreFailures = _meter.CreateCounter<long>("aigis.limit.store_failures",
+            description: "Limit decisions the shared store (Redis) could not make in time, by limit (requests, tokens) and the policy applied (fail-open, fail-closed).");
         _spend = _meter.CreateCounter<long>("aigis.spend.microdollars", unit: "{microdollar}", description: "Spend charged at the configured prices, in millionths of a US dollar.");
     }
 
@@ -36,6 +39,9 @@ internal sealed class IdentityMetrics : IDisposable
 
     public void LimitRefused(string scope, string limit) =>
         _limitRefusals.Add(1, new KeyValuePair<string, object?>("scope", scope), new KeyValuePair<string, object?>("limit", limit));
+
+    public void LimitStoreFailure(string limit, string policy) =>
+        _limitStoreFailures.Add(1, new KeyValuePair<string, object?>("limit", limit), new KeyValuePair<string, object?>("policy", policy));
 
     public void Charged(long promptTokens, long completionTokens, long costMicros)
     {

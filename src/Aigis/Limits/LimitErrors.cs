@@ -12,6 +12,8 @@ internal static class LimitErrors
         var wait = RateLimitHeaders.Seconds(decision.RetryAfter);
         return decision.RefusedKind switch
         {
+            LimitKind.StoreUnavailable => new(503, "service_unavailable", "limits_unavailable",
+                $"The shared limit store is unavailable and {whose}'s limits are configured to fail closed. Try again in {wait}s."),
             LimitKind.Concurrency => new(429, "requests", "concurrency_limit_exceeded",
                 $"Too many requests in flight for {whose}: limit {decision.Refused.Limit} at once. Try again when one has finished."),
             LimitKind.Requests => new(429, "requests", "rate_limit_exceeded",
@@ -26,6 +28,7 @@ internal static class LimitErrors
     public static string Name(LimitKind kind) => kind switch
     {
         LimitKind.Concurrency => "concurrency",
+        LimitKind.StoreUnavailable => "store_unavailable",
         LimitKind.Requests => "rpm",
         LimitKind.Tokens => "tpm",
         _ => "tpd",

@@ -11,9 +11,9 @@ namespace Aigis.Limits;
 /// its limits change; tenants and keys never share an entry, so one tenant's load never touches another's.
 /// </summary>
 /// <remarks>
-/// Keys (and JWT subjects, one "key" each) come and go without bound, so entries expire: one whose every window
-/// has ended since it was last used, with nothing in flight, holds only counts that would read zero now, and is
-/// dropped without losing anything. The map is swept every <see cref="SweepEvery"/> new entries, so its size
+/// Keys (and JWT subjects, one "key" each) come and go without bound, so entries expire: one whose every limit
+/// has replenished, with nothing in flight, reads exactly as a new one would, and is dropped without losing
+/// anything. The map is swept every <see cref="SweepEvery"/> new entries, so its size
 /// follows the subjects active within their longest window, not every subject ever seen.
 /// </remarks>
 internal sealed class LimitRegistry(TimeProvider timeProvider)
@@ -21,8 +21,12 @@ internal sealed class LimitRegistry(TimeProvider timeProvider)
     /// <summary>New entries between two sweeps of a map.</summary>
     public const int SweepEvery = 4096;
 
-    private readonly Scope _tenants = new();
-    private readonly Scope _keys = new();
+    // The GCRA clock's origin: the limiters count microseconds from here on the monotonic clock, so a wall-clock
+    // step never moves a limit, and the values stay small enough for exact double arithmetic (Gcra's remarks).
+    private readonly long _origin = timeProvider.GetTimestamp();
+
+    private readonly Scope _tenants = new(LimitScope.Tenant);
+    private readonly Scope _keys = new(LimitScope.Key);
 
     /// <summary>Entries held now (tenants and keys), for tests and the metrics.</summary>
     public int Count => _tenants.Map.Count + _keys.Map.Count;
@@ -30,6 +34,9 @@ internal sealed class LimitRegistry(TimeProvider timeProvider)
     /// <summary>The tenants' and keys' entries held now, for the admin view of live counters (a snapshot; it never enters one).</summary>
     public IEnumerable<(string Scope, string Subject, LimitEntry Entry)> Entries() =>
         _tenants.Map.Select(e => ("tenant", e.Key, e.Value)).Concat(_keys.Map.Select(e => ("key", e.Key, e.Value)));
+
+    /// <summary>Now, in microseconds on the limiters' clock.</summary>
+    public long Now => timeProvider.GetElapsedTime(_origin).Ticks / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>The tenant's entry, entered: the caller holds it until the request ends, then calls <see cref="LimitEntry.Exit"/>.</summary>
     public LimitEntry? EnterTenant(string name, TenantLimits limits) => Enter(_tenants, name, limits);
@@ -44,22 +51,21 @@ internal sealed class LimitRegistry(TimeProvider timeProvider)
             return null;
         }
 
-        var now = timeProvider.GetUtcNow();
         while (true)
         {
             if (!scope.Map.TryGetValue(id, out var entry) || entry.Windows.Limits != limits)
             {
                 // Two requests may race to replace an entry; the one stored last wins and the other's counts are
                 // lost once, at the moment the limits changed: acceptable for a change an admin just made.
-                entry = new LimitEntry(limits);
+                entry = new LimitEntry(limits, scope.Kind, id);
                 scope.Map[id] = entry;
                 if (Interlocked.Increment(ref scope.Added) % SweepEvery == 0)
                 {
-                    Sweep(scope, now);
+                    Sweep(scope, Now);
                 }
             }
 
-            entry.Enter(now);
+            entry.Enter();
 
             // A sweep may have dropped the entry between the lookup and the entry: take the one the map holds.
             if (scope.Map.TryGetValue(id, out var held) && ReferenceEquals(held, entry))
@@ -71,7 +77,7 @@ internal sealed class LimitRegistry(TimeProvider timeProvider)
         }
     }
 
-    private static void Sweep(Scope scope, DateTimeOffset now)
+    private static void Sweep(Scope scope, long now)
     {
         foreach (var pair in scope.Map)
         {
@@ -83,21 +89,36 @@ internal sealed class LimitRegistry(TimeProvider timeProvider)
         }
     }
 
-    private sealed class Scope
+    private sealed class Scope(LimitScope kind)
     {
+        public readonly LimitScope Kind = kind;
         public readonly ConcurrentDictionary<string, LimitEntry> Map = new(StringComparer.Ordinal);
         public int Added;
     }
 }
 
-/// <summary>One tenant's or key's windows and its concurrency limiter.</summary>
-internal sealed class LimitEntry(TenantLimits limits)
+/// <summary>One tenant's or key's limits and its concurrency limiter.</summary>
+internal sealed class LimitEntry(TenantLimits limits, LimitScope scope, string id)
 {
     private readonly int _permits = limits.ConcurrentRequests is { } n ? (int)Math.Min(n, int.MaxValue) : 0;
-    private long _lastUsedTicks;
     private int _inFlight;
 
     public LimitSubject Windows { get; } = new(limits);
+
+    /// <summary>Whose limits these are: a tenant's (all its keys together) or one key's.</summary>
+    public LimitScope Scope { get; } = scope;
+
+    /// <summary>The tenant's name or the key's id.</summary>
+    public string Id { get; } = id;
+
+    private Redis.RedisEntryState? _shared;
+
+    /// <summary>
+    /// What the Redis backend keeps per entry (its keys, the local share it falls back to), made on first use so
+    /// the local backend never pays for it; one per entry even when two requests race to make it.
+    /// </summary>
+    public Redis.RedisEntryState Shared(int replicas) =>
+        Volatile.Read(ref _shared) ?? Interlocked.CompareExchange(ref _shared, new Redis.RedisEntryState(this, replicas), null) ?? _shared!;
 
     /// <summary>System.Threading.RateLimiting's limiter: no time involved, no queue (a request over the limit is refused, not held).</summary>
     public ConcurrencyLimiter? Concurrency { get; } = limits.ConcurrentRequests is { } n
@@ -107,31 +128,18 @@ internal sealed class LimitEntry(TenantLimits limits)
     /// <summary>Requests holding the entry now (admitted or being admitted, not yet charged for their answer).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public void Enter(DateTimeOffset now)
-    {
-        Interlocked.Increment(ref _inFlight);
-        Volatile.Write(ref _lastUsedTicks, now.UtcTicks);
-    }
+    public void Enter() => Interlocked.Increment(ref _inFlight);
 
     /// <summary>The request that entered has been charged in full.</summary>
     public void Exit() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>
-    /// True when dropping the entry loses nothing: no request holds it, and the longest window it counts in (a day
-    /// for tokens per day, else a minute) has turned over since it was last entered, so every count would read zero.
+    /// True when dropping the entry loses nothing: no request holds it, and every limit has replenished since it was
+    /// last charged, so a new entry would read the same.
     /// </summary>
-    public bool IsIdle(DateTimeOffset now)
-    {
-        if (InFlight > 0 || (Concurrency is { } limiter && limiter.GetStatistics()?.CurrentAvailablePermits != _permits))
-        {
-            return false;
-        }
-
-        var lastUsed = new DateTime(Volatile.Read(ref _lastUsedTicks), DateTimeKind.Utc);
-        var utc = now.UtcDateTime;
-        var windowStart = Windows.TokensPerDay is not null
-            ? utc.Date
-            : new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, 0, DateTimeKind.Utc);
-        return lastUsed < windowStart;
-    }
+    public bool IsIdle(long now) =>
+        InFlight == 0
+        && (Concurrency is not { } limiter || limiter.GetStatistics()?.CurrentAvailablePermits == _permits)
+        && Windows.IsIdle(now)
+        && (Volatile.Read(ref _shared)?.Fallback.IsIdle(now) ?? true);
 }

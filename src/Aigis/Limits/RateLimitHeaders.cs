@@ -34,7 +34,7 @@ internal static class RateLimitHeaders
         }
     }
 
-    /// <summary>Whole seconds, rounded up, at least 1: a client that waits this long finds the window renewed.</summary>
+    /// <summary>Whole seconds, rounded up, at least 1: a client that waits this long finds room in the limit.</summary>
     public static long Seconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
 
     public static string Reset(TimeSpan after)

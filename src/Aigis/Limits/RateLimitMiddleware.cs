@@ -11,11 +11,12 @@ namespace Aigis.Limits;
 /// <summary>
 /// The rate-limit stage, after authorization: the caller's tenant limits (all its keys together) and per-key
 /// limits, each of requests per minute, tokens per minute and per day, and requests in flight. Prompt tokens
-/// (counted by the stage before, when it runs) are charged at admission; when the response has ended, whatever
+/// (counted by the stage before, when it runs) and the request's <c>max_tokens</c> are reserved at admission; when the response has ended, whatever
 /// more was really used (the completion, a corrected prompt count) is charged too, so a long or streamed answer
-/// is paid for in full and holds the next requests back until the window renews.
+/// is paid for in full and holds the next requests back until it has replenished. Requests and tokens are decided
+/// by the <see cref="ILimitBackend"/> (in memory, or Redis shared by replicas); concurrency always here.
 /// </summary>
-internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry registry, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
+internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry registry, ILimitBackend backend, AuditWriter audit, IdentityMetrics metrics, TimeProvider timeProvider)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -39,7 +40,10 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
         var keyEntry = registry.EnterKey(caller.KeyId, tenant.KeyLimits);
         RateLimitLease? tenantLease = null, keyLease = null;
         var record = context.Record();
-        var charged = Math.Max(record.PromptTokens, 0);
+        // The reservation: the counted prompt plus the completion cap the caller set. Concurrent requests each hold
+        // theirs from admission, so they cannot all pass on the same free tokens (checking before and charging only
+        // after lets every one of them through); what was not used is given back when the response ends.
+        var charged = Math.Max(record.PromptTokens, 0) + (context.Resolved()?.Body?.MaxTokens ?? 0);
         var admitted = false;
         try
         {
@@ -49,7 +53,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
                 return;
             }
 
-            var decision = RateLimitAdmission.Admit(tenantEntry?.Windows, keyEntry?.Windows, timeProvider.GetUtcNow(), charged);
+            var decision = await backend.AdmitAsync(tenantEntry, keyEntry, charged);
             if (!decision.Admitted)
             {
                 await RefuseAsync(context, caller, decision);
@@ -73,13 +77,14 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
             {
                 // What the stages after this one learned: usage from the response, or counted from its stream.
                 // An answer from the cache (or shared with an identical request in flight) used no upstream compute:
-                // it counts as a request, and the tokens charged at admission are given back.
+                // it counts as a request, and the tokens reserved at admission are given back.
                 var used = record.CacheResult is Caching.CacheResults.Hit or Caching.CacheResults.Coalesced
                     ? 0
                     : Math.Max(record.PromptTokens, 0) + Math.Max(record.CompletionTokens, 0);
-                var now = timeProvider.GetUtcNow();
-                tenantEntry?.Windows.ChargeTokens(now, used - charged);
-                keyEntry?.Windows.ChargeTokens(now, used - charged);
+                if (used != charged)
+                {
+                    await backend.ChargeTokensAsync(tenantEntry, keyEntry, used - charged);
+                }
             }
 
             // Charged in full: the entries may expire once idle.
@@ -102,7 +107,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, LimitRegistry re
             return true;
         }
 
-        refused = RateLimitDecision.Refuse(scope, LimitKind.Concurrency, new WindowState(entry.Windows.Limits.ConcurrentRequests!.Value, 0, TimeSpan.Zero));
+        refused = RateLimitDecision.Refuse(scope, LimitKind.Concurrency, new WindowState(entry.Windows.Limits.ConcurrentRequests!.Value, 0, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
         return false;
     }
 

@@ -25,6 +25,9 @@ internal sealed class ModelRequest : IDisposable
 
     public int Length { get; }
 
+    /// <summary>The completion cap the caller set (<c>max_completion_tokens</c> or <c>max_tokens</c>); 0 when none.</summary>
+    public long MaxTokens { get; init; }
+
     public ReadOnlyMemory<byte> Body => _buffer.AsMemory(0, Length);
 
     /// <summary>A read-only stream over the body, for the forwarder.</summary>

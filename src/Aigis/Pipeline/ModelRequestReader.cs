@@ -69,19 +69,24 @@ internal static class ModelRequestReader
         body.CopyTo(buffer);
         reader.AdvanceTo(body.End);
 
-        var (model, stream, error) = ParseRoutingFields(buffer.AsSpan(0, length));
+        var (model, stream, error, maxTokens) = ParseRoutingFields(buffer.AsSpan(0, length));
         if (error is not null)
         {
             ArrayPool<byte>.Shared.Return(buffer);
             return (null, error);
         }
 
-        return (new ModelRequest(buffer, length, model!, stream), null);
+        return (new ModelRequest(buffer, length, model!, stream) { MaxTokens = maxTokens }, null);
     }
 
-    /// <summary>Walks the top level of the object once; every other value is skipped (and so still validated).</summary>
-    internal static (string? Model, bool Stream, GatewayError? Error) ParseRoutingFields(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// Walks the top level of the object once; every other value is skipped (and so still validated).
+    /// <c>MaxTokens</c> is the completion cap the caller set (<c>max_completion_tokens</c>, else <c>max_tokens</c>;
+    /// 0 when none or not a positive whole number): token limits reserve it at admission.
+    /// </summary>
+    internal static (string? Model, bool Stream, GatewayError? Error, long MaxTokens) ParseRoutingFields(ReadOnlySpan<byte> json)
     {
+        long maxTokens = 0, maxCompletionTokens = 0;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
         string? model = null;
         var modelSeen = false;
@@ -90,12 +95,12 @@ internal static class ModelRequestReader
         {
             if (!reader.Read())
             {
-                return (null, false, GatewayError.InvalidJson("the body is empty"));
+                return (null, false, GatewayError.InvalidJson("the body is empty"), 0);
             }
 
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return (null, false, GatewayError.BodyNotObject());
+                return (null, false, GatewayError.BodyNotObject(), 0);
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -106,7 +111,7 @@ internal static class ModelRequestReader
                     {
                         // Parsers disagree on which of two keys counts: the gateway would authorize and route one
                         // model while the model server served the other.
-                        return (null, false, GatewayError.InvalidJson("the body names `model` twice"));
+                        return (null, false, GatewayError.InvalidJson("the body names `model` twice"), 0);
                     }
 
                     reader.Read();
@@ -117,7 +122,7 @@ internal static class ModelRequestReader
                     }
                     else if (reader.TokenType != JsonTokenType.Null)
                     {
-                        return (null, false, GatewayError.ModelNotString());
+                        return (null, false, GatewayError.ModelNotString(), 0);
                     }
                 }
                 else if (reader.ValueTextEquals("stream"u8))
@@ -125,6 +130,16 @@ internal static class ModelRequestReader
                     reader.Read();
                     stream = reader.TokenType == JsonTokenType.True;
                     reader.Skip();
+                }
+                else if (reader.ValueTextEquals("max_tokens"u8))
+                {
+                    reader.Read();
+                    maxTokens = PositiveWhole(ref reader);
+                }
+                else if (reader.ValueTextEquals("max_completion_tokens"u8))
+                {
+                    reader.Read();
+                    maxCompletionTokens = PositiveWhole(ref reader);
                 }
                 else
                 {
@@ -136,20 +151,28 @@ internal static class ModelRequestReader
             // Anything after the closing brace (a second object, garbage) makes the body invalid.
             if (reader.Read())
             {
-                return (null, false, GatewayError.InvalidJson($"unexpected content after the object at byte {reader.TokenStartIndex}"));
+                return (null, false, GatewayError.InvalidJson($"unexpected content after the object at byte {reader.TokenStartIndex}"), 0);
             }
         }
         catch (JsonException e)
         {
-            return (null, false, GatewayError.InvalidJson(Describe(e)));
+            return (null, false, GatewayError.InvalidJson(Describe(e)), 0);
         }
 
         if (!modelSeen || string.IsNullOrEmpty(model))
         {
-            return (null, false, GatewayError.MissingModel());
+            return (null, false, GatewayError.MissingModel(), 0);
         }
 
-        return (model, stream, null);
+        return (model, stream, null, maxCompletionTokens > 0 ? maxCompletionTokens : maxTokens);
+    }
+
+    // The model server judges a bad cap; the gateway only reserves a sane one.
+    private static long PositiveWhole(ref Utf8JsonReader reader)
+    {
+        var value = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n > 0 ? n : 0;
+        reader.Skip();
+        return value;
     }
 
     private static string Describe(JsonException e) =>

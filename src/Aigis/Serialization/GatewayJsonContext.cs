@@ -25,7 +25,8 @@ internal sealed record ModelList(
 internal sealed record HealthStatus(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("services")] int? Services = null,
-    [property: JsonPropertyName("config_loaded_at")] DateTimeOffset? ConfigLoadedAt = null);
+    [property: JsonPropertyName("config_loaded_at")] DateTimeOffset? ConfigLoadedAt = null,
+    [property: JsonPropertyName("limits")] string? Limits = null);
 
 /// <summary>Every payload the gateway writes itself, serialized without reflection.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

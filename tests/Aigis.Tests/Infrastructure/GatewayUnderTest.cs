@@ -54,11 +54,12 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         StartAsync(servicesYaml, new AigisHostOptions(), gatewayExtra);
 
     /// <summary>Starts a gateway with host options (deployer options, a logger factory, a clock) besides the config.</summary>
-    public static async Task<GatewayUnderTest> StartAsync(string servicesYaml, AigisHostOptions options, string gatewayExtra = "")
+    /// <param name="sections">More top-level sections (e.g. <c>state:</c>), appended after the store.</param>
+    public static async Task<GatewayUnderTest> StartAsync(string servicesYaml, AigisHostOptions options, string gatewayExtra = "", string sections = "")
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("aigis-test-").FullName;
         var path = Path.Combine(directory, "aigis.yaml");
-        await File.WriteAllTextAsync(path, Compose(servicesYaml, gatewayExtra, directory));
+        await File.WriteAllTextAsync(path, Compose(servicesYaml, gatewayExtra, directory) + (sections.Length == 0 ? "" : "\n" + sections));
         var loaded = ConfigLoader.LoadFile(path);
         Assert.True(loaded.IsValid, string.Join('\n', loaded.Errors));
         var host = AigisHost.Create(loaded.Config!, options with { ConfigPath = path, Overrides = () => [], ShutdownTimeout = options.ShutdownTimeout ?? TimeSpan.FromSeconds(5), StandardOutput = options.StandardOutput ?? Stream.Null });

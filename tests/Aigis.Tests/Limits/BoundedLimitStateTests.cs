@@ -28,7 +28,7 @@ public sealed class BoundedLimitStateTests
             }
 
             var entry = registry.EnterKey($"jwt:subject-{i}", s_perKey)!;
-            entry.Windows.ChargeTokens(time.GetUtcNow(), 10);
+            entry.Windows.ChargeTokens(registry.Now, 10);
             entry.Exit();
             peak = Math.Max(peak, registry.Count);
         }
@@ -48,7 +48,7 @@ public sealed class BoundedLimitStateTests
         recent.Exit();
         time.Advance(TimeSpan.FromMinutes(5));
         recent = registry.EnterKey("recent", limits)!;
-        var first = Core.Limits.RateLimitAdmission.Admit(null, recent.Windows, time.GetUtcNow(), 0);
+        var first = Core.Limits.RateLimitAdmission.Admit(null, recent.Windows, registry.Now, 0);
         recent.Exit();
 
         for (var i = 0; i < 3 * LimitRegistry.SweepEvery; i++)
@@ -60,7 +60,7 @@ public sealed class BoundedLimitStateTests
         Assert.Same(held, registry.EnterKey("long-stream", s_perKey));
         var again = registry.EnterKey("recent", limits)!;
         Assert.True(first.Admitted);
-        Assert.False(Core.Limits.RateLimitAdmission.Admit(null, again.Windows, time.GetUtcNow(), 0).Admitted);
+        Assert.False(Core.Limits.RateLimitAdmission.Admit(null, again.Windows, registry.Now, 0).Admitted);
     }
 
     [Fact]

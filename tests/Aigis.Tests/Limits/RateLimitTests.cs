@@ -10,11 +10,11 @@ namespace Aigis.Tests.Limits;
 /// <summary>Per-tenant and per-key limits through the real gateway, with injected time.</summary>
 public sealed class RateLimitTests
 {
-    // Ten seconds into a minute: the request windows reset in 50 s.
+    // Ten seconds into a minute (the limits are GCRA: where a minute starts no longer matters).
     private static readonly DateTimeOffset s_start = new(2025, 3, 1, 12, 0, 10, TimeSpan.Zero);
 
     [Fact]
-    public async Task Requests_per_minute_refuse_with_429_retry_after_and_openai_headers_until_the_window_renews()
+    public async Task Requests_per_minute_refuse_with_429_retry_after_and_openai_headers_until_one_replenishes()
     {
         var time = new FakeTimeProvider(s_start);
         await using var upstream = await TestUpstream.StartAsync("chat");
@@ -25,20 +25,26 @@ public sealed class RateLimitTests
         var first = await ChatAsync(client);
         var second = await ChatAsync(client);
         var third = await ChatAsync(client);
-        time.Advance(TimeSpan.FromSeconds(50));
-        var renewed = await ChatAsync(client);
+        time.Advance(TimeSpan.FromSeconds(29));
+        var early = await ChatAsync(client);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var replenished = await ChatAsync(client);
 
+        // GCRA: 2 a minute is one every 30 s, the two at once; the reset is when the whole allowance is back.
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("2", Header(first, "x-ratelimit-limit-requests"));
         Assert.Equal("1", Header(first, "x-ratelimit-remaining-requests"));
-        Assert.Equal("50s", Header(first, "x-ratelimit-reset-requests"));
+        Assert.Equal("30s", Header(first, "x-ratelimit-reset-requests"));
         Assert.Equal("0", Header(second, "x-ratelimit-remaining-requests"));
+        Assert.Equal("1m0s", Header(second, "x-ratelimit-reset-requests"));
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
         Assert.Equal("rate_limit_exceeded", (await Json.ErrorAsync(third)).Code);
-        Assert.Equal("50", third.Headers.RetryAfter?.ToString());
+        Assert.Equal("30", third.Headers.RetryAfter?.ToString());
         Assert.Equal("0", Header(third, "x-ratelimit-remaining-requests"));
-        Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
-        Assert.Equal("1", Header(renewed, "x-ratelimit-remaining-requests"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, early.StatusCode);
+        Assert.Equal("1", early.Headers.RetryAfter?.ToString());
+        Assert.Equal(HttpStatusCode.OK, replenished.StatusCode);
+        Assert.Equal("0", Header(replenished, "x-ratelimit-remaining-requests"));
         Assert.Equal(3, upstream.Received.Count);
     }
 
