@@ -14,7 +14,6 @@ internal static class AdmissionSectionBinder
     ];
 
     public static readonly string[] QueueKeys = ["maxSize", "maxWait"];
-    private static readonly string[] s_booleans = ["true", "false"];
     private static readonly string[] s_algorithms = ["gradient2", "fixed"];
 
     public static AdmissionOptions Bind(YamlNode node, string path, ConfigReadContext context)
@@ -30,7 +29,7 @@ internal static class AdmissionSectionBinder
             var at = $"{path}.{key}";
             options = key switch
             {
-                "enabled" => options with { Enabled = context.Choice(value, at, s_booleans) is { } enabled ? enabled == "true" : options.Enabled },
+                "enabled" => options with { Enabled = context.Boolean(value, at) ?? options.Enabled },
                 "algorithm" => options with { Algorithm = context.Choice(value, at, s_algorithms) == "fixed" ? AdmissionAlgorithm.Fixed : AdmissionAlgorithm.Gradient2 },
                 "initialLimit" => options with { InitialLimit = context.Integer(value, at, 1, 100_000) ?? options.InitialLimit },
                 "minLimit" => options with { MinLimit = context.Integer(value, at, 1, 100_000) ?? options.MinLimit },

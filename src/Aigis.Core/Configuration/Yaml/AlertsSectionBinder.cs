@@ -9,7 +9,6 @@ internal static class AlertsSectionBinder
     public static readonly string[] Keys = ["interval", "defaults", "webhooks", "rules"];
     private static readonly string[] s_webhookKeys = ["name", "url", "timeout", "retries", "backoff"];
     private static readonly string[] s_ruleKeys = ["name", "expr", "by", "for", "severity", "notify", "remediation", "summary"];
-    private static readonly string[] s_booleans = ["true", "false"];
     private static readonly string[] s_severities = ["info", "warning", "critical"];
     private static readonly string[] s_remediations = ["none", "eject-instance", "restart-instance", "scale-up"];
 
@@ -30,7 +29,7 @@ internal static class AlertsSectionBinder
                     config = config with { Interval = context.Duration(value, "alerts.interval", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) ?? config.Interval };
                     break;
                 case "defaults":
-                    config = config with { Defaults = context.Choice(value, "alerts.defaults", s_booleans) != "false" };
+                    config = config with { Defaults = context.Boolean(value, "alerts.defaults") != false };
                     break;
                 case "webhooks":
                     config = config with { Webhooks = Webhooks(value, context) };

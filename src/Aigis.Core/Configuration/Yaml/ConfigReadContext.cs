@@ -202,6 +202,11 @@ internal sealed class ConfigReadContext(string file)
     }
 
     /// <summary>Reads one of a fixed set of words (an enum written in lower case, with dashes).</summary>
+    private static readonly string[] s_booleans = ["true", "false"];
+
+    /// <summary><c>true</c> or <c>false</c>; anything else is an error that names both, and null.</summary>
+    public bool? Boolean(YamlNode node, string path) => Choice(node, path, s_booleans) is { } text ? text == "true" : null;
+
     public string? Choice(YamlNode node, string path, IReadOnlyCollection<string> choices)
     {
         if (Scalar(node, path) is not { } text)
