@@ -93,6 +93,12 @@ public enum RuntimeKind
 
     /// <summary>Replicas Aigis runs as local child processes, supervised and restarted; see <see cref="ProcessConfig"/>.</summary>
     Process,
+
+    /// <summary>Replicas Aigis runs as containers on a Docker engine (host networking, loopback ports).</summary>
+    Docker,
+
+    /// <summary>Replicas run by Kubernetes as a Deployment Aigis applies; the gateway routes to the pods it discovers.</summary>
+    Kubernetes,
 }
 
 /// <summary>One model service behind the gateway.</summary>
@@ -129,6 +135,9 @@ public sealed record ServiceConfig
 
     /// <summary>The exact response cache and coalescing of identical requests in flight; off by default.</summary>
     public Caching.ResponseCacheOptions Cache { get; init; } = new();
+
+    /// <summary>What one replica needs (CPU, memory, GPUs); placement and the container runtimes read it. Empty by default.</summary>
+    public ResourcesConfig Resources { get; init; } = new();
 
     /// <summary>Active health checks; null when the service is not probed (passive health still applies).</summary>
     public Resilience.HealthCheckOptions? Health { get; init; }

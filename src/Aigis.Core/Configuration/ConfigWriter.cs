@@ -98,6 +98,11 @@ public static class ConfigWriter
             node.Add("cache", Cache(service.Cache));
         }
 
+        if (!service.Resources.IsEmpty)
+        {
+            node.Add("resources", Resources(service.Resources));
+        }
+
         node.Add("runtime", Plain(service.Runtime == RuntimeKind.Process ? "process" : "static"));
         node.Add("timeouts", new YamlMappingNode
         {
@@ -118,6 +123,42 @@ public static class ConfigWriter
                 { "id", Quoted(i.Id) },
                 { "url", Plain(i.Url.OriginalString) },
             })));
+        }
+
+        return node;
+    }
+
+    private static YamlMappingNode Resources(ResourcesConfig resources)
+    {
+        var node = new YamlMappingNode();
+        if (resources.CpuMilli > 0)
+        {
+            node.Add("cpu", Quoted(resources.CpuQuantity));
+        }
+
+        if (resources.MemoryBytes > 0)
+        {
+            node.Add("memory", Quoted(resources.MemoryQuantity));
+        }
+
+        if (resources.Gpus > 0)
+        {
+            node.Add("gpus", Plain(resources.Gpus.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (resources.GpuMilli > 0)
+        {
+            node.Add("gpuShare", Plain((resources.GpuMilli / (double)ResourcesConfig.WholeGpuMilli).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (resources.GpuModels.Count > 0)
+        {
+            node.Add("gpuModels", new YamlSequenceNode(resources.GpuModels.Select(m => (YamlNode)Quoted(m))));
+        }
+
+        if (resources.MaxPerNode > 0)
+        {
+            node.Add("maxPerNode", Plain(resources.MaxPerNode.ToString(CultureInfo.InvariantCulture)));
         }
 
         return node;

@@ -12,6 +12,9 @@ public static class SizeParser
     [
         ("B", 1), ("KB", 1000), ("MB", 1000 * 1000), ("GB", 1000L * 1000 * 1000), ("TB", 1000L * 1000 * 1000 * 1000),
         ("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30), ("TiB", 1L << 40),
+
+        // Kubernetes writes binary units without the B (512Mi); a resource section copied from a manifest parses as is.
+        ("Ki", 1L << 10), ("Mi", 1L << 20), ("Gi", 1L << 30), ("Ti", 1L << 40),
     ];
 
     public static bool TryParse(string text, out long bytes, out string error)

@@ -7,7 +7,7 @@ namespace Aigis.Core.Configuration.Yaml;
 internal static class ServicesSectionBinder
 {
     public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process",
-        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache"];
+        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -58,6 +58,7 @@ internal static class ServicesSectionBinder
         var admission = new Admission.AdmissionOptions();
         var cache = new Caching.ResponseCacheOptions();
         YamlNode? cacheNode = null;
+        var resources = new ResourcesConfig();
         var runtime = RuntimeKind.Static;
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
@@ -131,6 +132,9 @@ internal static class ServicesSectionBinder
                 case "cache":
                     cacheNode = value;
                     cache = CacheSectionBinder.Bind(value, $"{path}.cache", context);
+                    break;
+                case "resources":
+                    resources = ResourcesSectionBinder.Bind(value, $"{path}.resources", context);
                     break;
                 case "health":
                     resilience = resilience with { Health = ResilienceSectionBinder.BindHealth(value, $"{path}.health", context) };
@@ -208,6 +212,7 @@ internal static class ServicesSectionBinder
             Balancing = balancing,
             Admission = admission,
             Cache = cache,
+            Resources = resources,
             Fallback = fallback.Select(f => f.Name).ToArray(),
         };
     }
