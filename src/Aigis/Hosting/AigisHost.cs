@@ -42,11 +42,11 @@ internal sealed partial class AigisHost : IAsyncDisposable
 
     private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
     private readonly Resilience.InstanceHealthEvents _healthEvents;
-    private Resilience.ActiveHealthChecker? _healthChecker;
+    private readonly Resilience.ActiveHealthChecker _healthChecker;
     private readonly ProcessDeployer _deployer;
     private readonly ReloadReconciler _reconciler;
     private ConfigFileWatcher? _watcher;
-    private Balancing.InstanceMetricsScraper? _scraper;
+    private readonly Balancing.InstanceMetricsScraper _scraper;
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
     private readonly Admission.AdmissionGate _admission;
@@ -66,6 +66,10 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly SecurityMetrics _securityMetrics = new();
     private readonly ConfigHistory _configHistory;
     private readonly Dashboard.FleetMeasurements _fleetMeasurements;
+
+    // Started in this order at the end of StartAsync; stopped in reverse when the host is disposed, so they keep
+    // watching the fleet while it drains.
+    private readonly ControlLoop[] _loops;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
@@ -102,6 +106,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _alertMeasurements = new AlertMeasurements(config.Alerts.EffectiveRules(), options.TimeProvider, i => !BelongsToOtherHost(i));
         var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider, new Resilience.OutlierEjector(State, _healthEvents)), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
+        _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, options.TimeProvider);
+        _scraper = new Balancing.InstanceMetricsScraper(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Balancing"));
+        _loops = [notifier, _alerts, _healthChecker, _scraper];
         _security = new SecurityState(State, new InMemoryBanList(() => State.Config.Security.Bans, options.TimeProvider), _securityMetrics);
         _configHistory = new ConfigHistory(options.ConfigPath, options.TimeProvider);
         _fleetMeasurements = new Dashboard.FleetMeasurements(_metrics, State);
@@ -202,9 +209,12 @@ internal sealed partial class AigisHost : IAsyncDisposable
             _watcher.Reloaded += _configHistory.OnReloaded;
         }
 
-        _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
-        _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
-        _alerts.Start();
+        // The control plane's loops last: they watch what the listeners and the deployer have just brought up.
+        foreach (var loop in _loops)
+        {
+            await loop.StartAsync(cancellationToken);
+        }
+
         State.IsReady = true;
     }
 
@@ -250,14 +260,10 @@ internal sealed partial class AigisHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_scraper is not null)
+        // Reverse order of start: the loops that feed others go last (alerts before the notifier they publish to).
+        foreach (var loop in _loops.Reverse())
         {
-            await _scraper.DisposeAsync();
-        }
-
-        if (_healthChecker is not null)
-        {
-            await _healthChecker.DisposeAsync();
+            await loop.DisposeAsync();
         }
 
         State.ConfigApplied -= _reconciler.OnConfigApplied;
@@ -281,8 +287,6 @@ internal sealed partial class AigisHost : IAsyncDisposable
         {
             await _limitBackends.DisposeAsync();
         }
-        await _alerts.DisposeAsync();
-        await _alerts.Notifier.DisposeAsync();
         _alertMeasurements.Dispose();
         _telemetry.Dispose();
         _alertsMeter.Dispose();
