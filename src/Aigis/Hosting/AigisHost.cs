@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Aigis.Alerts;
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
@@ -40,7 +41,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly Shutdown.ShutdownDrain _drain;
     private int _stopping;
 
-    private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
+    private readonly ServiceProvider _meterServices;
+    private readonly System.Diagnostics.Metrics.IMeterFactory _meters;
+    private readonly Resilience.ResilienceMetrics _resilienceMetrics;
     private readonly Resilience.InstanceHealthEvents _healthEvents;
     private readonly Resilience.ActiveHealthChecker _healthChecker;
     private readonly ProcessDeployer _deployer;
@@ -53,7 +56,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly CredentialAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits;
     private Limits.LimitBackends? _limitBackends;
-    private readonly IdentityMetrics _identityMetrics = new();
+    private readonly IdentityMetrics _identityMetrics;
     private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
     private readonly GatewayMetrics _metrics;
@@ -61,9 +64,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly AccessLogWriter _accessLog;
     private readonly AlertMeasurements _alertMeasurements;
     private readonly AlertEvaluator _alerts;
-    private readonly System.Diagnostics.Metrics.Meter _alertsMeter = new(AlertEvaluator.MeterName, "1.0");
+    private readonly System.Diagnostics.Metrics.Meter _alertsMeter;
     private readonly SecurityState _security;
-    private readonly SecurityMetrics _securityMetrics = new();
+    private readonly SecurityMetrics _securityMetrics;
     private readonly ConfigHistory _configHistory;
     private readonly Dashboard.FleetMeasurements _fleetMeasurements;
 
@@ -75,6 +78,15 @@ internal sealed partial class AigisHost : IAsyncDisposable
     {
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+
+        // Every meter of this host comes from its own factory (scoped to it, disposed with it): a test process runs
+        // several gateways, and each one's /metrics must show its own instruments only.
+        _meterServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _meters = _meterServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        _resilienceMetrics = new Resilience.ResilienceMetrics(_meters);
+        _identityMetrics = new IdentityMetrics(_meters);
+        _securityMetrics = new SecurityMetrics(_meters);
+        _alertsMeter = _meters.Create(AlertEvaluator.MeterName, "1.0");
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory(options.TimeProvider, options.RandomFactory));
         _drain = new Shutdown.ShutdownDrain(options.TimeProvider);
         _invokers = new UpstreamInvokers(_drain);
@@ -95,9 +107,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         _reconciler = new ReloadReconciler(_deployer);
         State.ConfigApplied += _reconciler.OnConfigApplied;
-        _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
+        _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"), _meters);
         _drain.Cut.Register(_admission.ShedQueued);
-        _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider);
+        _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider, _meters);
         _caches = new Caching.ResponseCaches(options.TimeProvider);
         _caches.Observe(_metrics.Meter);
         _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
@@ -274,14 +286,11 @@ internal sealed partial class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await Usage.DisposeAsync();
         await _audit.DisposeAsync();
-        _identityMetrics.Dispose();
         Fleet.Dispose();
         _fleetMeasurements.Dispose();
         _invokers.Dispose();
         _deadlines.Dispose();
-        _admission.Dispose();
         _drain.Dispose();
-        _resilienceMetrics.Dispose();
         await _accessLog.DisposeAsync();
         if (_limitBackends is not null)
         {
@@ -289,9 +298,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
         }
         _alertMeasurements.Dispose();
         _telemetry.Dispose();
-        _alertsMeter.Dispose();
-        _metrics.Dispose();
-        _security.Metrics.Dispose();
+        await _meterServices.DisposeAsync();
     }
 
     private WebApplication BuildPublic(AigisConfig config, ILoggerFactory loggerFactory)
@@ -363,15 +370,8 @@ internal sealed partial class AigisHost : IAsyncDisposable
     }
 
     /// <summary>An instrument on a per-host meter that is not this host's.</summary>
-    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) => instrument.Meter.Name switch
-    {
-        GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
-        AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
-        Admission.AdmissionMetrics.MeterName => !ReferenceEquals(instrument.Meter, _admission.Meter),
-        IdentityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _identityMetrics.Meter),
-        SecurityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _securityMetrics.Meter),
-        _ => false,
-    };
+    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Meter.Scope is System.Diagnostics.Metrics.IMeterFactory scope && !ReferenceEquals(scope, _meters);
 
     private static bool IsMetricsPath(Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Path.Value is "/metrics";
 
