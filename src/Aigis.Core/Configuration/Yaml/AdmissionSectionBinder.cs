@@ -31,15 +31,15 @@ internal static class AdmissionSectionBinder
             {
                 "enabled" => options with { Enabled = context.Boolean(value, at) ?? options.Enabled },
                 "algorithm" => options with { Algorithm = context.Choice(value, at, s_algorithms) == "fixed" ? AdmissionAlgorithm.Fixed : AdmissionAlgorithm.Gradient2 },
-                "initialLimit" => options with { InitialLimit = context.Integer(value, at, 1, 100_000) ?? options.InitialLimit },
-                "minLimit" => options with { MinLimit = context.Integer(value, at, 1, 100_000) ?? options.MinLimit },
-                "maxLimit" => options with { MaxLimit = context.Integer(value, at, 1, 100_000) ?? options.MaxLimit },
-                "smoothing" => options with { Smoothing = context.Number(value, at, 0.01, 1.0) ?? options.Smoothing },
-                "rttTolerance" => options with { RttTolerance = context.Number(value, at, 1.0, 10.0) ?? options.RttTolerance },
-                "longWindow" => options with { LongWindow = context.Integer(value, at, 2, 100_000) ?? options.LongWindow },
+                "initialLimit" => options with { InitialLimit = context.Integer<Admission.AdmissionOptions>(value, at, nameof(Admission.AdmissionOptions.InitialLimit)) ?? options.InitialLimit },
+                "minLimit" => options with { MinLimit = context.Integer<Admission.AdmissionOptions>(value, at, nameof(Admission.AdmissionOptions.MinLimit)) ?? options.MinLimit },
+                "maxLimit" => options with { MaxLimit = context.Integer<Admission.AdmissionOptions>(value, at, nameof(Admission.AdmissionOptions.MaxLimit)) ?? options.MaxLimit },
+                "smoothing" => options with { Smoothing = context.Number<Admission.AdmissionOptions>(value, at, nameof(Admission.AdmissionOptions.Smoothing)) ?? options.Smoothing },
+                "rttTolerance" => options with { RttTolerance = context.Number<Admission.AdmissionOptions>(value, at, nameof(Admission.AdmissionOptions.RttTolerance)) ?? options.RttTolerance },
+                "longWindow" => options with { LongWindow = context.Integer<Admission.AdmissionOptions>(value, at, nameof(Admission.AdmissionOptions.LongWindow)) ?? options.LongWindow },
                 "growth" => Growth(value, at, context, options),
                 "window" => options with { Window = context.Duration(value, at, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)) ?? options.Window },
-                "windowSamples" => options with { WindowSamples = context.Integer(value, at, 1, 100_000) ?? options.WindowSamples },
+                "windowSamples" => options with { WindowSamples = context.Integer<Admission.AdmissionOptions>(value, at, nameof(Admission.AdmissionOptions.WindowSamples)) ?? options.WindowSamples },
                 _ => options with { Queue = BindQueue(value, at, context) },
             };
         }
@@ -93,7 +93,7 @@ internal static class AdmissionSectionBinder
         {
             queue = key switch
             {
-                "maxSize" => queue with { MaxSize = context.Integer(value, $"{path}.maxSize", 0, 100_000) ?? queue.MaxSize },
+                "maxSize" => queue with { MaxSize = context.Integer<Admission.AdmissionQueueOptions>(value, $"{path}.maxSize", nameof(Admission.AdmissionQueueOptions.MaxSize)) ?? queue.MaxSize },
                 _ => queue with { MaxWait = context.Duration(value, $"{path}.maxWait", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)) ?? queue.MaxWait },
             };
         }

@@ -26,18 +26,18 @@ internal static class BalancingSectionBinder
             options = key switch
             {
                 "hashKey" => options with { HashKey = HashKey(value, at, context) ?? options.HashKey },
-                "loadFactor" => options with { LoadFactor = context.Number(value, at, 1.0, 10.0) ?? options.LoadFactor },
-                "virtualNodes" => options with { VirtualNodes = context.Integer(value, at, 1, 10_000) ?? options.VirtualNodes },
+                "loadFactor" => options with { LoadFactor = context.Number<BalancingOptions>(value, at, nameof(BalancingOptions.LoadFactor)) ?? options.LoadFactor },
+                "virtualNodes" => options with { VirtualNodes = context.Integer<BalancingOptions>(value, at, nameof(BalancingOptions.VirtualNodes)) ?? options.VirtualNodes },
                 "scrapeInterval" => options with { ScrapeInterval = context.Duration(value, at, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)) ?? options.ScrapeInterval },
                 "staleAfter" => options with { StaleAfter = context.Duration(value, at, TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1)) ?? options.StaleAfter },
-                "prefixWeight" => options with { PrefixWeight = context.Number(value, at, 0, 1000) ?? options.PrefixWeight },
-                "queueWeight" => options with { QueueWeight = context.Number(value, at, 0, 1000) ?? options.QueueWeight },
-                "inFlightWeight" => options with { InFlightWeight = context.Number(value, at, 0, 1000) ?? options.InFlightWeight },
-                "kvWeight" => options with { KvWeight = context.Number(value, at, 0, 1000) ?? options.KvWeight },
-                "prefillWeight" => options with { PrefillWeight = context.Number(value, at, 0, 1000) ?? options.PrefillWeight },
-                "prefillLoadWeight" => options with { PrefillLoadWeight = context.Number(value, at, 0, 1000) ?? options.PrefillLoadWeight },
-                "overloadMargin" => options with { OverloadMargin = context.Number(value, at, 0, 100_000) ?? options.OverloadMargin },
-                _ => options with { PrefixIndexCapacity = context.Integer(value, at, 1024, 100_000_000) ?? options.PrefixIndexCapacity },
+                "prefixWeight" => options with { PrefixWeight = context.Number<BalancingOptions>(value, at, nameof(BalancingOptions.PrefixWeight)) ?? options.PrefixWeight },
+                "queueWeight" => options with { QueueWeight = context.Number<BalancingOptions>(value, at, nameof(BalancingOptions.QueueWeight)) ?? options.QueueWeight },
+                "inFlightWeight" => options with { InFlightWeight = context.Number<BalancingOptions>(value, at, nameof(BalancingOptions.InFlightWeight)) ?? options.InFlightWeight },
+                "kvWeight" => options with { KvWeight = context.Number<BalancingOptions>(value, at, nameof(BalancingOptions.KvWeight)) ?? options.KvWeight },
+                "prefillWeight" => options with { PrefillWeight = context.Number<BalancingOptions>(value, at, nameof(BalancingOptions.PrefillWeight)) ?? options.PrefillWeight },
+                "prefillLoadWeight" => options with { PrefillLoadWeight = context.Number<BalancingOptions>(value, at, nameof(BalancingOptions.PrefillLoadWeight)) ?? options.PrefillLoadWeight },
+                "overloadMargin" => options with { OverloadMargin = context.Number<BalancingOptions>(value, at, nameof(BalancingOptions.OverloadMargin)) ?? options.OverloadMargin },
+                _ => options with { PrefixIndexCapacity = context.Integer<BalancingOptions>(value, at, nameof(BalancingOptions.PrefixIndexCapacity)) ?? options.PrefixIndexCapacity },
             };
         }
 

@@ -157,6 +157,20 @@ internal sealed class ConfigReadContext(string file)
         return value;
     }
 
+    /// <summary>An integer within the range <typeparamref name="TOptions"/> declares on <paramref name="property"/>.</summary>
+    public int? Integer<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(YamlNode node, string path, string property)
+    {
+        var (min, max) = OptionBounds.IntegerOf<TOptions>(property);
+        return Integer(node, path, min, max);
+    }
+
+    /// <summary>A number within the range <typeparamref name="TOptions"/> declares on <paramref name="property"/>.</summary>
+    public double? Number<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(YamlNode node, string path, string property)
+    {
+        var (min, max) = OptionBounds.Of<TOptions>(property);
+        return Number(node, path, min, max);
+    }
+
     public int? Integer(YamlNode node, string path, int min, int max)
     {
         if (Scalar(node, path) is not { } text)
