@@ -24,13 +24,16 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
 {
     public const string FlagHeader = "x-aigis-prompt-injection";
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <remarks>
+    /// Not async: with inspection off, and for every request that passes, the stage hands the request on with no
+    /// state machine of its own; only a generic service's body (read before deciding) takes the async path.
+    /// </remarks>
+    public Task InvokeAsync(HttpContext context)
     {
         var policy = context.Resolved()?.Snapshot.Security ?? security.Policy;
         if (!policy.Enabled)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         var request = context.Request;
@@ -55,21 +58,37 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
         {
             ModelBodyInspector.Inspect(rules, model.Body.Span, card);
         }
-        else if (resolved?.Kind == EndpointKind.Service && HasBody(request) && !await InspectGenericBodyAsync(context, rules, card))
+        else if (resolved?.Kind == EndpointKind.Service && HasBody(request))
         {
-            return;
+            return InspectBodyThenDecideAsync(context, policy, card);
         }
 
-        if (await ApplyVerdictAsync(context, policy, card))
+        return Decide(context, policy, card);
+    }
+
+    private async Task InspectBodyThenDecideAsync(HttpContext context, SecurityPolicy policy, ScoreCard card)
+    {
+        if (await InspectGenericBodyAsync(context, policy.Rules, card))
         {
-            await next(context);
+            await Decide(context, policy, card);
         }
     }
 
-    /// <summary>Acts on the verdict; false when the request was refused.</summary>
-    private async Task<bool> ApplyVerdictAsync(HttpContext context, SecurityPolicy policy, ScoreCard card)
+    /// <summary>Acts on the verdict: the refusal written, or the request handed on.</summary>
+    private Task Decide(HttpContext context, SecurityPolicy policy, ScoreCard card) =>
+        ApplyVerdict(context, policy, card) is { } refusal
+            ? GatewayErrorWriter.WriteAsync(context, refusal, PipelineStage.IntrusionDetection)
+            : next(context);
+
+    /// <summary>Records what the verdict says (metrics, audit, log, flag headers); the error to answer with when it refuses.</summary>
+    private GatewayError? ApplyVerdict(HttpContext context, SecurityPolicy policy, ScoreCard card)
     {
         var verdict = policy.Decide(card);
+        if (verdict is { Web: IdsOutcome.Pass, PromptInjection: IdsOutcome.Pass })
+        {
+            return null;
+        }
+
         var now = timeProvider.GetUtcNow();
         switch (verdict.Web)
         {
@@ -79,8 +98,7 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
                 audit.Record(SecurityAudit.Inspection(context, SecurityAudit.IdsBlocked, "refused", "request_blocked", card, promptInjection: false, now));
                 Log.Blocked(logger, context.TraceIdentifier, card.WebScore, card.RuleIds(false));
                 context.Items[FirewallMiddleware.IdsBlockedKey] = true;
-                await GatewayErrorWriter.WriteAsync(context, SecurityErrors.RequestBlocked(context.TraceIdentifier), PipelineStage.IntrusionDetection);
-                return false;
+                return SecurityErrors.RequestBlocked(context.TraceIdentifier);
             case IdsOutcome.Logged:
                 audit.Record(SecurityAudit.Inspection(context, SecurityAudit.IdsDetected, "logged", "request_blocked", card, promptInjection: false, now));
                 Log.Detected(logger, context.TraceIdentifier, card.WebScore, card.RuleIds(false));
@@ -95,8 +113,7 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
                 audit.Record(SecurityAudit.Inspection(context, SecurityAudit.PromptInjection, "refused", "prompt_injection_blocked", card, promptInjection: true, now));
                 Log.PromptInjection(logger, context.TraceIdentifier, card.PromptInjectionScore, card.RuleIds(true), "blocked");
                 context.Items[FirewallMiddleware.IdsBlockedKey] = true;
-                await GatewayErrorWriter.WriteAsync(context, SecurityErrors.PromptInjectionBlocked(context.TraceIdentifier), PipelineStage.IntrusionDetection);
-                return false;
+                return SecurityErrors.PromptInjectionBlocked(context.TraceIdentifier);
             case IdsOutcome.Flagged or IdsOutcome.Logged:
                 var action = verdict.PromptInjection == IdsOutcome.Flagged ? "flag" : "log";
                 security.Metrics.PromptInjection(action);
@@ -113,7 +130,7 @@ internal sealed partial class IntrusionDetectionMiddleware(RequestDelegate next,
                 break;
         }
 
-        return true;
+        return null;
     }
 
     /// <summary>
