@@ -116,7 +116,6 @@ internal sealed partial class KubernetesDeployer : IDeployer
     {
         await StopAsync();
         _stopping.Dispose();
-        _gate.Dispose();
     }
 
     private async Task ReconcileCoreAsync(AigisConfig config, CancellationToken cancellationToken)

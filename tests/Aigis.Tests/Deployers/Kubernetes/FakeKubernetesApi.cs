@@ -46,6 +46,9 @@ internal sealed partial class FakeKubernetesApi : IAsyncDisposable
 
     public ConcurrentQueue<ApiRequest> Requests { get; } = new();
 
+    /// <summary>The port of the <c>http</c> entry of the slices <see cref="PutSlice"/> writes from now on.</summary>
+    public int SlicePort { get; set; } = 8000;
+
     public static async Task<FakeKubernetesApi> StartAsync()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -95,7 +98,7 @@ internal sealed partial class FakeKubernetesApi : IAsyncDisposable
         {
             var version = NextVersion();
             var type = _slices.ContainsKey(sliceName) ? "MODIFIED" : "ADDED";
-            var slice = Slice(ns, sliceName, service, version, endpoints);
+            var slice = Slice(ns, sliceName, service, version, SlicePort, endpoints);
             _slices[sliceName] = slice;
             if (!silently)
             {
@@ -395,7 +398,7 @@ internal sealed partial class FakeKubernetesApi : IAsyncDisposable
         ["object"] = Status(410, "Expired", $"too old resource version: {version.ToString(CultureInfo.InvariantCulture)} ({(version + 1).ToString(CultureInfo.InvariantCulture)})"),
     }.ToJsonString();
 
-    private static JsonObject Slice(string ns, string name, string service, long version, (string Pod, string Ip, bool Ready)[] endpoints) => new()
+    private static JsonObject Slice(string ns, string name, string service, long version, int port, (string Pod, string Ip, bool Ready)[] endpoints) => new()
     {
         ["kind"] = "EndpointSlice",
         ["apiVersion"] = "discovery.k8s.io/v1",
@@ -423,7 +426,7 @@ internal sealed partial class FakeKubernetesApi : IAsyncDisposable
             ["targetRef"] = new JsonObject { ["kind"] = "Pod", ["namespace"] = ns, ["name"] = e.Pod, ["uid"] = Guid.NewGuid().ToString() },
             ["nodeName"] = "node-1",
         })]),
-        ["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["protocol"] = "TCP", ["port"] = 8000 }),
+        ["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["protocol"] = "TCP", ["port"] = port }),
     };
 
     private static JsonObject Status(int code, string reason, string message) => new()
