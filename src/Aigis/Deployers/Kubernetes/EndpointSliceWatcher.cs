@@ -164,11 +164,14 @@ internal sealed partial class EndpointSliceWatcher : IAsyncDisposable
                 }
             }
 
+            var started = _timeProvider.GetTimestamp();
+            var received = 0;
             var events = _client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(
                 _namespace, allowWatchBookmarks: true, labelSelector: Selector, resourceVersion: resourceVersion,
                 timeoutSeconds: _options.WatchTimeoutSeconds, onError: OnError, cancellationToken: cancellationToken);
             await foreach (var (type, slice) in events.WithCancellation(cancellationToken))
             {
+                received++;
                 resourceVersion = slice.Metadata?.ResourceVersion ?? resourceVersion;
                 Apply(type, slice);
                 if (expired)
@@ -187,7 +190,12 @@ internal sealed partial class EndpointSliceWatcher : IAsyncDisposable
                 throw failure;
             }
 
-            // The server ended the watch (its timeout): resume from the last version seen, without a list.
+            // The server ended the watch (its timeout): resume from the last version seen, without a list. One that
+            // ends at once with nothing in it (a proxy closing idle streams) is a failure, so it backs off, not spins.
+            if (received == 0 && _timeProvider.GetElapsedTime(started) < s_minimumQuietWatch)
+            {
+                throw new IOException("the API server ended the EndpointSlice watch at once, with no event");
+            }
         }
     }
 
@@ -238,6 +246,8 @@ internal sealed partial class EndpointSliceWatcher : IAsyncDisposable
         Log.Publishing(_logger, _service, instances.Length, _endpoints.Count);
         _sink.SetDeployedInstances(_service, instances);
     }
+
+    private static readonly TimeSpan s_minimumQuietWatch = TimeSpan.FromSeconds(1);
 
     private string Selector => $"{KubernetesLabels.EndpointSliceServiceName}={_service}";
 
