@@ -94,7 +94,7 @@ public class GovernanceBenchmark
             context.Record().Attempts = 1;
             return Task.CompletedTask;
         };
-        var metrics = new IdentityMetrics();
+        var metrics = new IdentityMetrics(BenchMeters.NewFactory());
         var registry = new LimitRegistry(time);
         var rate = new RateLimitMiddleware(terminal, registry, new LocalLimitBackend(registry), _audit, metrics, time);
         var budget = new BudgetMiddleware(rate.InvokeAsync, new SpendLedger(time), _usage, _audit, metrics, time);

@@ -23,7 +23,7 @@ internal static class RedisLimitRoundTrip
         await using var redis = await ConnectionMultiplexer.ConnectAsync(endpoint);
         await RedisGcraScript.VerifyAsync(redis, endpoint, s => s);
         var registry = new LimitRegistry(TimeProvider.System);
-        using var metrics = new IdentityMetrics();
+        var metrics = new IdentityMetrics(BenchMeters.NewFactory());
         var backend = new RedisLimitBackend(redis, config, registry, metrics, TimeProvider.System, NullLogger.Instance);
         var limits = new TenantLimits { RequestsPerMinute = long.MaxValue / 4, TokensPerMinute = long.MaxValue / 4 };
         var tenant = registry.EnterTenant("bench-tenant", limits)!;

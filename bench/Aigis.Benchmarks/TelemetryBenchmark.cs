@@ -28,7 +28,7 @@ public class TelemetryBenchmark
     {
         var config = new AigisConfig { Services = [new ServiceConfig { Name = "chat", Kind = ServiceKind.Llm, Models = ["llama"], Instances = [new InstanceConfig { Id = "a", Url = new Uri("http://127.0.0.1:9001") }] }] };
         var state = new GatewayState(config, TimeProvider.System, new LoadBalancingPolicyFactory(TimeProvider.System, () => new Random(2)));
-        _metrics = new GatewayMetrics(state, () => [], TimeProvider.System);
+        _metrics = new GatewayMetrics(state, () => [], TimeProvider.System, BenchMeters.NewFactory());
         _providers = TelemetryProviders.Create(new TelemetryConfig(), _ => false);
         _accessLog = new AccessLogWriter(new JsonLineSink(Stream.Null, ownsStream: false), TimeProvider.System);
         _record = new RequestRecord(TimeProvider.System.GetTimestamp())
@@ -49,7 +49,6 @@ public class TelemetryBenchmark
         _activity.Stop();
         _accessLog.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _providers.Dispose();
-        _metrics.Dispose();
     }
 
     [Benchmark]

@@ -25,7 +25,7 @@ namespace Aigis.Admission;
 /// A limiter lives as long as its <see cref="UpstreamInstance"/> (which survives config reloads), and is replaced
 /// when the service's admission options change.
 /// </remarks>
-internal sealed partial class AdmissionGate : IDisposable
+internal sealed partial class AdmissionGate
 {
     private readonly ConditionalWeakTable<UpstreamInstance, LimiterSlot> _limiters = [];
     private readonly GatewayState _state;
@@ -33,12 +33,12 @@ internal sealed partial class AdmissionGate : IDisposable
     private readonly ILogger _logger;
     private readonly AdmissionMetrics _metrics;
 
-    public AdmissionGate(GatewayState state, TimeProvider time, ILogger logger)
+    public AdmissionGate(GatewayState state, TimeProvider time, ILogger logger, System.Diagnostics.Metrics.IMeterFactory meters)
     {
         _state = state;
         _time = time;
         _logger = logger;
-        _metrics = new AdmissionMetrics(Limiters);
+        _metrics = new AdmissionMetrics(Limiters, meters);
     }
 
     /// <summary>The <c>Aigis.Admission</c> meter of this gateway.</summary>
@@ -112,7 +112,6 @@ internal sealed partial class AdmissionGate : IDisposable
         }
     }
 
-    public void Dispose() => _metrics.Dispose();
 
     private AdmissionLimiter LimiterFor(UpstreamInstance instance, AdmissionOptions options)
     {

@@ -8,16 +8,17 @@ namespace Aigis.Admission;
 /// The <c>Aigis.Admission</c> meter: each instance's current limit, requests queued by service and priority, and
 /// requests shed by service, priority and reason. Label sets are bounded: services and instances come from config.
 /// </summary>
-internal sealed class AdmissionMetrics : IDisposable
+internal sealed class AdmissionMetrics
 {
     public const string MeterName = "Aigis.Admission";
 
     private static readonly string[] s_priorities = ["low", "normal", "high"];
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly Counter<long> _shed;
 
-    public AdmissionMetrics(Func<IEnumerable<(string Service, string Instance, AdmissionLimiter Limiter)>> limiters)
+    public AdmissionMetrics(Func<IEnumerable<(string Service, string Instance, AdmissionLimiter Limiter)>> limiters, IMeterFactory meters)
     {
+        _meter = meters.Create(MeterName);
         _meter.CreateObservableGauge("aigis.admission.limit", () => Limits(limiters), "{request}", "The concurrency limit of each instance.");
         _meter.CreateObservableGauge("aigis.admission.in_flight", () => InFlight(limiters), "{request}", "Requests admitted to each instance and not yet finished.");
         _meter.CreateObservableGauge("aigis.admission.queued", () => Queued(limiters), "{request}", "Requests waiting for a slot, by service and priority.");
@@ -42,7 +43,6 @@ internal sealed class AdmissionMetrics : IDisposable
     public void Shed(string service, TenantPriority priority, ShedReason reason) =>
         _shed.Add(1, new("service", service), new("priority", PriorityName(priority)), new("reason", ReasonName(reason)));
 
-    public void Dispose() => _meter.Dispose();
 
     private static IEnumerable<Measurement<int>> Limits(Func<IEnumerable<(string Service, string Instance, AdmissionLimiter Limiter)>> limiters) =>
         limiters().Select(l => new Measurement<int>(l.Limiter.Limit, new("service", l.Service), new("instance", l.Instance)));

@@ -10,7 +10,7 @@ namespace Aigis.Alerts;
 /// alert through pending → firing → resolved, and hands firing and resolved events to the <see cref="AlertNotifier"/>.
 /// Exposes the alerts now pending or firing, and <c>aigis.alerts.firing</c> on meter <see cref="MeterName"/>.
 /// </summary>
-internal sealed partial class AlertEvaluator : IAsyncDisposable
+internal sealed partial class AlertEvaluator : Hosting.ControlLoop
 {
     public const string MeterName = "Aigis.Alerts";
 
@@ -22,9 +22,7 @@ internal sealed partial class AlertEvaluator : IAsyncDisposable
     private readonly Meter _meter;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<(string Rule, string Group), AlertState> _states = [];
-    private readonly CancellationTokenSource _stopping = new();
     private volatile ActiveAlert[] _active = [];
-    private Task _loop = Task.CompletedTask;
 
     /// <param name="meter">The host's <see cref="MeterName"/> meter (the host owns and disposes it).</param>
     public AlertEvaluator(AlertsConfig config, AlertMeasurements measurements, AlertNotifier notifier, Meter meter, TimeProvider time, ILogger logger)
@@ -42,9 +40,6 @@ internal sealed partial class AlertEvaluator : IAsyncDisposable
     public IReadOnlyList<ActiveAlert> Active => _active;
 
     public AlertNotifier Notifier => _notifier;
-
-    /// <summary>Starts evaluating every <see cref="AlertsConfig.Interval"/>.</summary>
-    public void Start() => _loop = Task.Run(LoopAsync);
 
     /// <summary>One evaluation of every rule (the loop's tick; tests call it after moving their clock).</summary>
     public async Task EvaluateAsync(CancellationToken cancellationToken)
@@ -84,12 +79,10 @@ internal sealed partial class AlertEvaluator : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override void Dispose()
     {
-        await _stopping.CancelAsync();
-        await _loop;
+        base.Dispose();
         _gate.Dispose();
-        _stopping.Dispose();
     }
 
     private void Step(AlertRule rule, string group, bool holds, double? value, DateTimeOffset now, List<ActiveAlert> active)
@@ -119,17 +112,18 @@ internal sealed partial class AlertEvaluator : IAsyncDisposable
         }
     }
 
-    private async Task LoopAsync()
+    /// <summary>Evaluates every <see cref="AlertsConfig.Interval"/> until stopped.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_config.Interval, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await EvaluateAsync(_stopping.Token);
+                await EvaluateAsync(stoppingToken);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopped.
         }

@@ -11,7 +11,7 @@ namespace Aigis.Alerts;
 /// doubling backoff), and, for a firing rule with a remediation, to the control plane. The evaluator never waits
 /// for any of it.
 /// </summary>
-internal sealed partial class AlertNotifier : IAsyncDisposable
+internal sealed partial class AlertNotifier : Hosting.ControlLoop
 {
     private readonly Dictionary<string, WebhookConfig> _webhooks;
     private readonly IAlertStore? _store;
@@ -20,8 +20,7 @@ internal sealed partial class AlertNotifier : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private CancellationToken _stopping;
 
     public AlertNotifier(IReadOnlyList<WebhookConfig> webhooks, IAlertStore? store, IAlertRemediator? remediator, TimeProvider time, ILogger logger)
     {
@@ -33,7 +32,6 @@ internal sealed partial class AlertNotifier : IAsyncDisposable
 
         // Timeouts are per attempt, per webhook (below); the client's own would cut retries short.
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
-        _loop = Task.Run(LoopAsync);
     }
 
     public void Publish(AlertEvent alert, AlertRule rule) => _queue.Writer.TryWrite(new Work(alert, rule, null));
@@ -45,18 +43,24 @@ internal sealed partial class AlertNotifier : IAsyncDisposable
         return _queue.Writer.TryWrite(new Work(null, null, done)) ? done.Task : Task.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
+    public override void Dispose()
     {
-        _queue.Writer.TryComplete();
-        await _stopping.CancelAsync();
-        await _loop;
+        base.Dispose();
         _http.Dispose();
-        _stopping.Dispose();
     }
 
-    private async Task LoopAsync()
+    /// <summary>Closes the queue first: the loop then delivers (or, once stopping, skips) what is left and ends.</summary>
+    protected override ValueTask BeforeStopAsync()
     {
-        await foreach (var work in _queue.Reader.ReadAllAsync())
+        _queue.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        // Not the stopping token: the loop drains the queue until it is closed (deliveries skip once stopping).
+        await foreach (var work in _queue.Reader.ReadAllAsync(CancellationToken.None))
         {
             if (work.Alert is { } alert)
             {
@@ -78,7 +82,7 @@ internal sealed partial class AlertNotifier : IAsyncDisposable
         {
             try
             {
-                await _store.AppendAlertEventAsync(alert, _stopping.Token);
+                await _store.AppendAlertEventAsync(alert, _stopping);
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
             {
@@ -113,7 +117,7 @@ internal sealed partial class AlertNotifier : IAsyncDisposable
         {
             try
             {
-                var done = await _remediator.RemediateAsync(rule.Remediation, alert.Group, _stopping.Token);
+                var done = await _remediator.RemediateAsync(rule.Remediation, alert.Group, _stopping);
                 Log.Remediated(_logger, alert.Alert, alert.Group, done);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -129,7 +133,7 @@ internal sealed partial class AlertNotifier : IAsyncDisposable
         {
             string failure;
             using (var timeout = new CancellationTokenSource(webhook.Timeout, _time))
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping))
             {
                 try
                 {
@@ -165,7 +169,7 @@ internal sealed partial class AlertNotifier : IAsyncDisposable
             Log.WebhookRetry(_logger, webhook.Name, body.Alert, body.Status, failure, delay);
             try
             {
-                await Task.Delay(delay, _time, _stopping.Token);
+                await Task.Delay(delay, _time, _stopping);
             }
             catch (OperationCanceledException)
             {

@@ -11,7 +11,7 @@ namespace Aigis.Balancing;
 /// (least-kv, prefix-aware), and hands the readings to the instances. A failed or slow scrape leaves the previous
 /// reading to go stale, which the policies notice and fall back from; it is never an error for requests.
 /// </summary>
-internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
+internal sealed partial class InstanceMetricsScraper : ControlLoop
 {
     /// <summary>How often the loop looks for instances due a scrape; each service scrapes at its own interval.</summary>
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
@@ -27,8 +27,6 @@ internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
     private readonly HttpClient _client;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
     // Per instance: when it was last scraped, and whether a scrape is running (never two at once).
     private readonly Dictionary<UpstreamInstance, long> _lastScrape = new(ReferenceEqualityComparer.Instance);
@@ -44,23 +42,12 @@ internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
         {
             Timeout = TimeSpan.FromSeconds(2),
         };
-        _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
-    public async ValueTask DisposeAsync()
+    public override void Dispose()
     {
-        await _stop.CancelAsync();
-        try
-        {
-            await _loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping is the expected end.
-        }
-
+        base.Dispose();
         _client.Dispose();
-        _stop.Dispose();
     }
 
     /// <summary>Starts a scrape of every instance whose service's interval has passed since its last one.</summary>
@@ -92,7 +79,7 @@ internal sealed partial class InstanceMetricsScraper : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(s_tick, _time);
         do

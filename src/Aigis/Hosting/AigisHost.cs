@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Aigis.Alerts;
 using Aigis.Core.Balancing;
 using Aigis.Core.Configuration;
@@ -40,22 +41,24 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly Shutdown.ShutdownDrain _drain;
     private int _stopping;
 
-    private readonly Resilience.ResilienceMetrics _resilienceMetrics = new();
+    private readonly ServiceProvider _meterServices;
+    private readonly System.Diagnostics.Metrics.IMeterFactory _meters;
+    private readonly Resilience.ResilienceMetrics _resilienceMetrics;
     private readonly Resilience.InstanceHealthEvents _healthEvents;
-    private Resilience.ActiveHealthChecker? _healthChecker;
+    private readonly Resilience.ActiveHealthChecker _healthChecker;
     private readonly ProcessDeployer _deployer;
     private readonly ReloadReconciler _reconciler;
     private readonly Deployers.Kubernetes.KubernetesDeployer _kubernetes;
     private readonly ReloadReconciler _kubernetesReconciler;
     private ConfigFileWatcher? _watcher;
-    private Balancing.InstanceMetricsScraper? _scraper;
+    private readonly Balancing.InstanceMetricsScraper _scraper;
     private readonly SqliteStore _store;
     private readonly AuditWriter _audit;
     private readonly Admission.AdmissionGate _admission;
     private readonly CredentialAuthenticator _authenticator;
     private readonly Limits.LimitRegistry _limits;
     private Limits.LimitBackends? _limitBackends;
-    private readonly IdentityMetrics _identityMetrics = new();
+    private readonly IdentityMetrics _identityMetrics;
     private readonly Limits.SpendLedger _spend;
     private readonly TelemetryProviders _telemetry;
     private readonly GatewayMetrics _metrics;
@@ -63,16 +66,29 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly AccessLogWriter _accessLog;
     private readonly AlertMeasurements _alertMeasurements;
     private readonly AlertEvaluator _alerts;
-    private readonly System.Diagnostics.Metrics.Meter _alertsMeter = new(AlertEvaluator.MeterName, "1.0");
+    private readonly System.Diagnostics.Metrics.Meter _alertsMeter;
     private readonly SecurityState _security;
-    private readonly SecurityMetrics _securityMetrics = new();
+    private readonly SecurityMetrics _securityMetrics;
     private readonly ConfigHistory _configHistory;
     private readonly Dashboard.FleetMeasurements _fleetMeasurements;
+
+    // Started in this order at the end of StartAsync; stopped in reverse when the host is disposed, so they keep
+    // watching the fleet while it drains.
+    private readonly ControlLoop[] _loops;
 
     private AigisHost(AigisConfig config, AigisHostOptions options)
     {
         _options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+
+        // Every meter of this host comes from its own factory (scoped to it, disposed with it): a test process runs
+        // several gateways, and each one's /metrics must show its own instruments only.
+        _meterServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _meters = _meterServices.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        _resilienceMetrics = new Resilience.ResilienceMetrics(_meters);
+        _identityMetrics = new IdentityMetrics(_meters);
+        _securityMetrics = new SecurityMetrics(_meters);
+        _alertsMeter = _meters.Create(AlertEvaluator.MeterName, "1.0");
         State = new GatewayState(config, options.TimeProvider, new LoadBalancingPolicyFactory(options.TimeProvider, options.RandomFactory));
         _drain = new Shutdown.ShutdownDrain(options.TimeProvider);
         _invokers = new UpstreamInvokers(_drain);
@@ -96,9 +112,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _kubernetes = new Deployers.Kubernetes.KubernetesDeployer(State, options.KubernetesDeployer, options.KubernetesConnect, options.TimeProvider, loggerFactory);
         _kubernetesReconciler = new ReloadReconciler(_kubernetes);
         State.ConfigApplied += _kubernetesReconciler.OnConfigApplied;
-        _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
+        _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"), _meters);
         _drain.Cut.Register(_admission.ShedQueued);
-        _metrics = new GatewayMetrics(State, () => [.. _deployer.Replicas, .. _kubernetes.Replicas], options.TimeProvider);
+        _metrics = new GatewayMetrics(State, () => [.. _deployer.Replicas, .. _kubernetes.Replicas], options.TimeProvider, _meters);
         _caches = new Caching.ResponseCaches(options.TimeProvider);
         _caches.Observe(_metrics.Meter);
         _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
@@ -107,6 +123,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _alertMeasurements = new AlertMeasurements(config.Alerts.EffectiveRules(), options.TimeProvider, i => !BelongsToOtherHost(i));
         var notifier = new AlertNotifier(config.Alerts.Webhooks, _store, new ControlPlaneRemediator(State, _deployer, options.TimeProvider, new Resilience.OutlierEjector(State, _healthEvents)), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
         _alerts = new AlertEvaluator(config.Alerts, _alertMeasurements, notifier, _alertsMeter, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Alerts"));
+        _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, options.TimeProvider);
+        _scraper = new Balancing.InstanceMetricsScraper(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Balancing"));
+        _loops = [notifier, _alerts, _healthChecker, _scraper];
         _security = new SecurityState(State, new InMemoryBanList(() => State.Config.Security.Bans, options.TimeProvider), _securityMetrics);
         _configHistory = new ConfigHistory(options.ConfigPath, options.TimeProvider);
         _fleetMeasurements = new Dashboard.FleetMeasurements(_metrics, State);
@@ -211,9 +230,12 @@ internal sealed partial class AigisHost : IAsyncDisposable
             _watcher.Reloaded += _configHistory.OnReloaded;
         }
 
-        _healthChecker = new Resilience.ActiveHealthChecker(State, _healthEvents, _options.TimeProvider);
-        _scraper = new Balancing.InstanceMetricsScraper(State, _options.TimeProvider, (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Aigis.Balancing"));
-        _alerts.Start();
+        // The control plane's loops last: they watch what the listeners and the deployer have just brought up.
+        foreach (var loop in _loops)
+        {
+            await loop.StartAsync(cancellationToken);
+        }
+
         State.IsReady = true;
     }
 
@@ -261,14 +283,10 @@ internal sealed partial class AigisHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_scraper is not null)
+        // Reverse order of start: the loops that feed others go last (alerts before the notifier they publish to).
+        foreach (var loop in _loops.Reverse())
         {
-            await _scraper.DisposeAsync();
-        }
-
-        if (_healthChecker is not null)
-        {
-            await _healthChecker.DisposeAsync();
+            await loop.DisposeAsync();
         }
 
         State.ConfigApplied -= _reconciler.OnConfigApplied;
@@ -283,26 +301,19 @@ internal sealed partial class AigisHost : IAsyncDisposable
         await _admin.DisposeAsync();
         await Usage.DisposeAsync();
         await _audit.DisposeAsync();
-        _identityMetrics.Dispose();
         Fleet.Dispose();
         _fleetMeasurements.Dispose();
         _invokers.Dispose();
         _deadlines.Dispose();
-        _admission.Dispose();
         _drain.Dispose();
-        _resilienceMetrics.Dispose();
         await _accessLog.DisposeAsync();
         if (_limitBackends is not null)
         {
             await _limitBackends.DisposeAsync();
         }
-        await _alerts.DisposeAsync();
-        await _alerts.Notifier.DisposeAsync();
         _alertMeasurements.Dispose();
         _telemetry.Dispose();
-        _alertsMeter.Dispose();
-        _metrics.Dispose();
-        _security.Metrics.Dispose();
+        await _meterServices.DisposeAsync();
     }
 
     private WebApplication BuildPublic(AigisConfig config, ILoggerFactory loggerFactory)
@@ -374,15 +385,8 @@ internal sealed partial class AigisHost : IAsyncDisposable
     }
 
     /// <summary>An instrument on a per-host meter that is not this host's.</summary>
-    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) => instrument.Meter.Name switch
-    {
-        GatewayMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
-        AlertEvaluator.MeterName => !ReferenceEquals(instrument.Meter, _alertsMeter),
-        Admission.AdmissionMetrics.MeterName => !ReferenceEquals(instrument.Meter, _admission.Meter),
-        IdentityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _identityMetrics.Meter),
-        SecurityMetrics.MeterName => !ReferenceEquals(instrument.Meter, _securityMetrics.Meter),
-        _ => false,
-    };
+    private bool BelongsToOtherHost(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Meter.Scope is System.Diagnostics.Metrics.IMeterFactory scope && !ReferenceEquals(scope, _meters);
 
     private static bool IsMetricsPath(Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Path.Value is "/metrics";
 

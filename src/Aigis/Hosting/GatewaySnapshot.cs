@@ -50,6 +50,11 @@ internal sealed class GatewaySnapshot
         var security = previous is not null && ReferenceEquals(previous.Config.Security, config.Security)
             ? previous.Security
             : SecurityPolicy.Build(config.Security).Policy;
+        if (security.CompiledAnew && !ReferenceEquals(security, previous?.Security))
+        {
+            ReturnCompilationGarbage();
+        }
+
         var usage = previous is not null && ReferenceEquals(previous.Config.Usage, config.Usage)
             ? previous.Usage
             : new ModelUsagePolicy(config.Usage);
@@ -64,4 +69,13 @@ internal sealed class GatewaySnapshot
 
         return new GatewaySnapshot(routes, security, usage, affinity.ToFrozenDictionary(StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// Compiling the rules' non-backtracking automata allocates about 130 MB of solver state that is garbage once
+    /// they are built, and the GC keeps that memory committed (RSS) long after. One compacting collection here,
+    /// at start and at the rare reload that changes the security section, hands it back to the OS: measured with
+    /// the shipped rules, committed memory fell from 462 MB to 329 MB (the live automata).
+    /// </summary>
+    private static void ReturnCompilationGarbage() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 }

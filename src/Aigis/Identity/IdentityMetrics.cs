@@ -6,11 +6,11 @@ namespace Aigis.Identity;
 /// Counters of the identity and limits stages, on the meter <c>Aigis.Identity</c>. Labels are bounded sets
 /// (error codes, listener, scope, limit kind); never a tenant, key or path.
 /// </summary>
-internal sealed class IdentityMetrics : IDisposable
+internal sealed class IdentityMetrics
 {
     public const string MeterName = "Aigis.Identity";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
 
     /// <summary>This instance's meter (one per gateway), so a test listens to its own gateway only.</summary>
     public Meter Meter => _meter;
@@ -21,8 +21,10 @@ internal sealed class IdentityMetrics : IDisposable
     private readonly Counter<long> _spend;
     private readonly Counter<long> _limitStoreFailures;
 
-    public IdentityMetrics()
+    /// <param name="meters">The host's meter factory: the meter is this host's own, and goes with the factory.</param>
+    public IdentityMetrics(IMeterFactory meters)
     {
+        _meter = meters.Create(MeterName);
         _authRefusals = _meter.CreateCounter<long>("aigis.auth.refusals", description: "Requests refused by authentication, by listener and error code.");
         _accessRefusals = _meter.CreateCounter<long>("aigis.access.refusals", description: "Requests refused by authorization, by error code.");
         _limitRefusals = _meter.CreateCounter<long>("aigis.limit.refusals", description: "Requests refused by rate limits and budgets, by scope (tenant, key) and limit (rpm, tpm, tpd, concurrency, budget).");
@@ -50,5 +52,4 @@ internal sealed class IdentityMetrics : IDisposable
         _spend.Add(costMicros);
     }
 
-    public void Dispose() => _meter.Dispose();
 }

@@ -11,7 +11,7 @@ namespace Aigis.Resilience;
 /// replicas pass once before they are published; from then on this loop keeps checking them like any other instance.
 /// The same loop notices ejections that have ended, so returns are logged near when they happen.
 /// </summary>
-internal sealed class ActiveHealthChecker : IAsyncDisposable
+internal sealed class ActiveHealthChecker : ControlLoop
 {
     /// <summary>How often the loop looks for instances due a probe; each service probes at its own interval.</summary>
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
@@ -21,11 +21,9 @@ internal sealed class ActiveHealthChecker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly HttpClient _client;
     private readonly HealthProbe _probe;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<UpstreamInstance, long> _lastProbe = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<UpstreamInstance> _inProgress = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _lock = new();
-    private readonly Task _loop;
     private Core.Routing.RouteTable? _seen;
 
     public ActiveHealthChecker(GatewayState state, InstanceHealthEvents events, TimeProvider time)
@@ -35,23 +33,12 @@ internal sealed class ActiveHealthChecker : IAsyncDisposable
         _time = time;
         _client = HealthProbe.CreateClient();
         _probe = new HealthProbe(_client, s_tick, time);
-        _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
-    public async ValueTask DisposeAsync()
+    public override void Dispose()
     {
-        await _stop.CancelAsync();
-        try
-        {
-            await _loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping is the expected end.
-        }
-
+        base.Dispose();
         _client.Dispose();
-        _stop.Dispose();
     }
 
     /// <summary>Starts a probe of every instance whose service's interval has passed since its last one.</summary>
@@ -104,7 +91,7 @@ internal sealed class ActiveHealthChecker : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(s_tick, _time);
         do

@@ -6,11 +6,11 @@ namespace Aigis.Resilience;
 /// The instruments of the forward stage's resilience, on the <c>Aigis.Resilience</c> meter. Labels are bounded:
 /// service and instance names from the config, and small fixed sets of states, reasons and kinds.
 /// </summary>
-internal sealed class ResilienceMetrics : IDisposable
+internal sealed class ResilienceMetrics
 {
     public const string MeterName = "Aigis.Resilience";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly Counter<long> _ejections;
     private readonly Counter<long> _healthChanges;
     private readonly Counter<long> _retries;
@@ -19,8 +19,10 @@ internal sealed class ResilienceMetrics : IDisposable
     private readonly Counter<long> _streamErrors;
     private readonly Counter<long> _timeouts;
 
-    public ResilienceMetrics()
+    /// <param name="meters">The host's meter factory: the meter is this host's own, and goes with the factory.</param>
+    public ResilienceMetrics(IMeterFactory meters)
     {
+        _meter = meters.Create(MeterName);
         _ejections = _meter.CreateCounter<long>("aigis.instance.ejections", description: "Instances ejected by outlier detection.");
         _healthChanges = _meter.CreateCounter<long>("aigis.instance.health_changes", description: "Changes of an instance's health: state is healthy, unhealthy, ejected, returned, breaker_open, breaker_half_open or breaker_closed.");
         _retries = _meter.CreateCounter<long>("aigis.upstream.retries", description: "Attempts retried on another instance.");
@@ -49,5 +51,4 @@ internal sealed class ResilienceMetrics : IDisposable
     public void TimedOut(string service, string timeout) =>
         _timeouts.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("timeout", timeout));
 
-    public void Dispose() => _meter.Dispose();
 }

@@ -17,7 +17,7 @@ namespace Aigis.Telemetry;
 /// request as sent; each goes through a <see cref="BoundedLabel"/> so a long-running gateway's series stay bounded.
 /// Recording uses <see cref="TagList"/> (up to eight tags inline): nothing is allocated per request.
 /// </remarks>
-internal sealed class GatewayMetrics : IDisposable
+internal sealed class GatewayMetrics
 {
     public const string MeterName = "Aigis.Gateway";
 
@@ -49,10 +49,10 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly BoundedLabel _tenants = new(200);
     private readonly BoundedLabel _instances = new(1024);
 
-    public GatewayMetrics(GatewayState state, Func<IReadOnlyList<ReplicaStatus>> replicas, TimeProvider time)
+    public GatewayMetrics(GatewayState state, Func<IReadOnlyList<ReplicaStatus>> replicas, TimeProvider time, IMeterFactory meters)
     {
         _time = time;
-        _meter = new Meter(MeterName, "1.0");
+        _meter = meters.Create(MeterName, "1.0");
         _requests = _meter.CreateCounter<long>("aigis.requests", "{request}", "Requests on the public listener by service, model, tenant, outcome (served, aborted, or the stage that refused it) and status class.");
         _requestDuration = _meter.CreateHistogram("aigis.request.duration", "s", "Time from receiving a request to the end of its response.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_latencyBuckets });
         _upstreamLatency = _meter.CreateHistogram("aigis.upstream.latency", "s", "Time from sending a request to an instance to its first response body byte, per attempt.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_latencyBuckets });
@@ -136,7 +136,6 @@ internal sealed class GatewayMetrics : IDisposable
     public void RecordUpstreamLatency(UpstreamInstance instance, TimeSpan latency) =>
         _upstreamLatency.Record(latency.TotalSeconds, new TagList { { "service", _services.Of(instance.ServiceName) }, { "instance", _instances.Of(instance.Id) } });
 
-    public void Dispose() => _meter.Dispose();
 
     internal static string StatusClass(int status) => status switch
     {

@@ -47,6 +47,38 @@ public sealed class RuleCompilationCostTests
     }
 
     [Fact]
+    public void Zones_share_one_gate_per_view_yet_each_zone_confirms_only_its_own_rules()
+    {
+        var rules = RuleFileLoader.LoadText("""
+            rules:
+              - id: "T-args"
+                family: "942"
+                severity: critical
+                paranoia: 1
+                zones: [args]
+                pattern: 'union\s+select'
+                message: args only
+              - id: "T-body"
+                family: "942"
+                severity: critical
+                paranoia: 1
+                zones: [body]
+                pattern: 'sleep\s*\('
+                message: body only
+            """, "test.yaml", new Dictionary<string, SecurityRule>(), SecurityPolicy.MatchTimeout).Rules;
+
+        var set = new RuleSet(rules, paranoia: 1, _ => true, SecurityPolicy.MatchTimeout);
+
+        Assert.Equal((2, 1), set.Shape());
+        var body = new ScoreCard();
+        set.Scan(RuleZone.Body, "x' union select 1", body);
+        Assert.Empty(body.Matched);
+        var args = new ScoreCard();
+        set.Scan(RuleZone.Args, "x' union select 1 and sleep(5)", args);
+        Assert.Equal(["T-args"], args.Matched.Select(r => r.Id).Where(id => id.StartsWith("T-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void The_shipped_rules_compile_fewer_automata_than_groups()
     {
         var policy = SecurityPolicy.Build(new Aigis.Core.Configuration.SecurityConfig()).Policy;

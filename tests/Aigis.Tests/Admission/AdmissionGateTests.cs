@@ -39,7 +39,7 @@ public sealed class AdmissionGateTests
     {
         var time = new FakeTimeProvider();
         var state = new GatewayState(s_config, time, new LoadBalancingPolicyFactory(time, () => new Random(1)));
-        using var gate = new AdmissionGate(state, time, NullLogger.Instance);
+        var gate = new AdmissionGate(state, time, NullLogger.Instance, Infrastructure.TestMeters.NewFactory());
         var route = state.Routes.ByName["chat"];
         var instance = route.Instances[0];
 
@@ -74,7 +74,7 @@ public sealed class AdmissionGateTests
         var time = new FakeTimeProvider();
         var config = s_config with { Services = [s_config.Services[0] with { Admission = new AdmissionOptions() }] };
         var state = new GatewayState(config, time, new LoadBalancingPolicyFactory(time, () => new Random(1)));
-        using var gate = new AdmissionGate(state, time, NullLogger.Instance);
+        var gate = new AdmissionGate(state, time, NullLogger.Instance, Infrastructure.TestMeters.NewFactory());
         var route = state.Routes.ByName["chat"];
 
         for (var i = 0; i < 5; i++)
@@ -92,7 +92,7 @@ public sealed class AdmissionGateTests
     {
         var time = new FakeTimeProvider();
         var state = new GatewayState(s_config, time, new LoadBalancingPolicyFactory(time, () => new Random(1)));
-        using var gate = new AdmissionGate(state, time, NullLogger.Instance);
+        var gate = new AdmissionGate(state, time, NullLogger.Instance, Infrastructure.TestMeters.NewFactory());
         var held = await gate.EnterAsync(Caller(null), state.Routes.ByName["chat"], state.Routes.ByName["chat"].Instances[0]);
         var first = Assert.Single(gate.Limiters()).Limiter;
 

@@ -38,6 +38,7 @@ public sealed class AlertLifecycleTests
         using var measurements = new AlertMeasurements([rule], time, _ => true);
         var notifier = new AlertNotifier(
             [Webhook("steady", steady.Url), Webhook("flaky", flaky.Url)], store, null, TimeProvider.System, NullLogger.Instance);
+        await notifier.StartAsync(CancellationToken.None);
         await using var evaluator = new AlertEvaluator(new AlertsConfig(), measurements, notifier, meter, time, NullLogger.Instance);
         try
         {
@@ -103,6 +104,7 @@ public sealed class AlertLifecycleTests
         using var measurements = new AlertMeasurements([rule], TimeProvider.System, _ => true);
         var webhook = Webhook("hanging", hanging.Url) with { Timeout = TimeSpan.FromSeconds(1), Retries = 2 };
         await using var notifier = new AlertNotifier([webhook], null, null, TimeProvider.System, NullLogger.Instance);
+        await notifier.StartAsync(CancellationToken.None);
         await using var evaluator = new AlertEvaluator(new AlertsConfig(), measurements, notifier, meter, TimeProvider.System, NullLogger.Instance);
 
         counter.Add(5, new KeyValuePair<string, object?>("service", "chat"));

@@ -48,6 +48,12 @@ public sealed class SecurityPolicy
 
     public bool Enabled => Config.Mode != SecurityMode.Off;
 
+    /// <summary>
+    /// True when building this policy compiled its rules (rather than sharing a rule set already built for the
+    /// same settings): the host then hands the compiler's garbage back to the OS.
+    /// </summary>
+    public bool CompiledAnew { get; private init; }
+
     /// <summary>Compiles <paramref name="config"/>; the errors are those of the user's rule files, with their locations.</summary>
     public static (SecurityPolicy Policy, IReadOnlyList<ConfigError> Errors) Build(SecurityConfig config)
     {
@@ -76,7 +82,7 @@ public sealed class SecurityPolicy
             set = s_shared.GetOrAdd(key, set);
         }
 
-        return (new SecurityPolicy(config, set), errors);
+        return (new SecurityPolicy(config, set) { CompiledAnew = true }, errors);
     }
 
     public IdsVerdict Decide(ScoreCard card)
