@@ -128,6 +128,9 @@ public sealed record ServiceConfig
     /// <summary>How to run the replicas of a <see cref="RuntimeKind.Process"/> service; null for other runtimes.</summary>
     public ProcessConfig? Process { get; init; }
 
+    /// <summary>How to run the pods of a <see cref="RuntimeKind.Kubernetes"/> service; null for other runtimes.</summary>
+    public KubernetesConfig? Kubernetes { get; init; }
+
     public TimeoutsConfig Timeouts { get; init; } = new();
 
     /// <summary>Adaptive concurrency per instance and the queue before it; off by default.</summary>

@@ -103,7 +103,12 @@ public static class ConfigWriter
             node.Add("resources", Resources(service.Resources));
         }
 
-        node.Add("runtime", Plain(service.Runtime == RuntimeKind.Process ? "process" : "static"));
+        node.Add("runtime", Plain(service.Runtime switch
+        {
+            RuntimeKind.Process => "process",
+            RuntimeKind.Kubernetes => "kubernetes",
+            _ => "static",
+        }));
         node.Add("timeouts", new YamlMappingNode
         {
             { "connect", Plain(DurationParser.Format(service.Timeouts.Connect)) },
@@ -115,6 +120,10 @@ public static class ConfigWriter
         if (service.Process is { } process)
         {
             node.Add("process", Process(process));
+        }
+        else if (service.Kubernetes is { } kubernetes)
+        {
+            node.Add("kubernetes", KubernetesWriter.ToNode(kubernetes));
         }
         else
         {

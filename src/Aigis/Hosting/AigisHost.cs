@@ -48,6 +48,8 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly Resilience.ActiveHealthChecker _healthChecker;
     private readonly ProcessDeployer _deployer;
     private readonly ReloadReconciler _reconciler;
+    private readonly Deployers.Kubernetes.KubernetesDeployer _kubernetes;
+    private readonly ReloadReconciler _kubernetesReconciler;
     private ConfigFileWatcher? _watcher;
     private readonly Balancing.InstanceMetricsScraper _scraper;
     private readonly SqliteStore _store;
@@ -107,9 +109,12 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         _reconciler = new ReloadReconciler(_deployer);
         State.ConfigApplied += _reconciler.OnConfigApplied;
+        _kubernetes = new Deployers.Kubernetes.KubernetesDeployer(State, options.KubernetesDeployer, options.KubernetesConnect, options.TimeProvider, loggerFactory);
+        _kubernetesReconciler = new ReloadReconciler(_kubernetes);
+        State.ConfigApplied += _kubernetesReconciler.OnConfigApplied;
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"), _meters);
         _drain.Cut.Register(_admission.ShedQueued);
-        _metrics = new GatewayMetrics(State, () => _deployer.Replicas, options.TimeProvider, _meters);
+        _metrics = new GatewayMetrics(State, () => [.. _deployer.Replicas, .. _kubernetes.Replicas], options.TimeProvider, _meters);
         _caches = new Caching.ResponseCaches(options.TimeProvider);
         _caches.Observe(_metrics.Meter);
         _telemetry = TelemetryProviders.Create(config.Telemetry, BelongsToOtherHost);
@@ -139,6 +144,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
 
     /// <summary>The replicas of <c>runtime: process</c> services.</summary>
     public IDeployer Deployer => _deployer;
+
+    /// <summary>The pods of <c>runtime: kubernetes</c> services.</summary>
+    public IDeployer KubernetesDeployer => _kubernetes;
 
     /// <summary>The bound public URL (with the real port when the config asked for port 0).</summary>
     public Uri PublicUrl { get; private set; } = null!;
@@ -214,6 +222,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
 
         // Listeners first: a taken port fails the start before any replica is launched for nothing.
         await _deployer.ReconcileAsync(State.Config, cancellationToken);
+        await _kubernetes.ReconcileAsync(State.Config, cancellationToken);
         if (_options.ConfigPath is { } path)
         {
             _watcher = new ConfigFileWatcher(path, _options.Overrides, State, _options.TimeProvider,
@@ -261,6 +270,8 @@ internal sealed partial class AigisHost : IAsyncDisposable
             // Whatever happened to the drain, the replicas are stopped before aigis goes.
             await _deployer.StopAsync();
             await _reconciler.WaitAsync();
+            await _kubernetes.StopAsync();
+            await _kubernetesReconciler.WaitAsync();
         }
 
         await _admin.StopAsync(cancellationToken);
@@ -283,6 +294,10 @@ internal sealed partial class AigisHost : IAsyncDisposable
         await _public.DisposeAsync();
         await _deployer.DisposeAsync();
         await _reconciler.WaitAsync();
+        State.ConfigApplied -= _kubernetesReconciler.OnConfigApplied;
+        await _kubernetes.StopAsync();
+        await _kubernetesReconciler.WaitAsync();
+        await _kubernetes.DisposeAsync();
         await _admin.DisposeAsync();
         await Usage.DisposeAsync();
         await _audit.DisposeAsync();

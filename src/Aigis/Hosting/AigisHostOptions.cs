@@ -26,4 +26,10 @@ internal sealed record AigisHostOptions
 
     /// <summary>How replicas of <c>runtime: process</c> services are supervised.</summary>
     public Deployers.ProcessDeployerOptions ProcessDeployer { get; init; } = new();
+
+    /// <summary>How the deployer of <c>runtime: kubernetes</c> services watches its clusters.</summary>
+    public Deployers.Kubernetes.KubernetesDeployerOptions KubernetesDeployer { get; init; } = new();
+
+    /// <summary>How a service's <c>kubernetes.cluster</c> becomes a client; tests point it at a local API server.</summary>
+    public Func<Core.Configuration.KubernetesClusterConfig, Deployers.Kubernetes.ClusterConnection> KubernetesConnect { get; init; } = Deployers.Kubernetes.ClusterConnection.Connect;
 }

@@ -7,7 +7,7 @@ namespace Aigis.Core.Configuration.Yaml;
 internal static class ServicesSectionBinder
 {
     public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process",
-        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources"];
+        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources", "kubernetes"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -63,6 +63,9 @@ internal static class ServicesSectionBinder
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
         ProcessConfig? process = null;
+        KubernetesConfig? kubernetes = null;
+        YamlNode? kubernetesNode = null;
+        YamlNode? resourcesNode = null;
         var resilience = new ServiceConfig { Name = "" };
         List<(string Name, YamlNode Node)> fallback = [];
 
@@ -117,6 +120,10 @@ internal static class ServicesSectionBinder
                 case "process":
                     process = ProcessSectionBinder.Bind(value, path, context);
                     break;
+                case "kubernetes":
+                    kubernetesNode = value;
+                    kubernetes = KubernetesSectionBinder.Bind(value, path, context);
+                    break;
                 case "instances":
                     instances = BindInstances(value, path, context);
                     break;
@@ -134,6 +141,7 @@ internal static class ServicesSectionBinder
                     cache = CacheSectionBinder.Bind(value, $"{path}.cache", context);
                     break;
                 case "resources":
+                    resourcesNode = value;
                     resources = ResourcesSectionBinder.Bind(value, $"{path}.resources", context);
                     break;
                 case "health":
@@ -160,6 +168,10 @@ internal static class ServicesSectionBinder
         }
 
         CheckRuntime(map, path, context, runtime, runtimeKnown, runtimeNode);
+        if (runtime == RuntimeKind.Kubernetes && kubernetesNode is not null)
+        {
+            KubernetesSectionBinder.CheckResources(resourcesNode, resources, kubernetesNode, kubernetes, path, context);
+        }
 
         if (kind == ServiceKind.Llm && modelsNode is null && kindNode is not null)
         {
@@ -208,6 +220,7 @@ internal static class ServicesSectionBinder
             Runtime = runtime,
             Instances = runtime == RuntimeKind.Static ? instances : [],
             Process = runtime == RuntimeKind.Process ? process : null,
+            Kubernetes = runtime == RuntimeKind.Kubernetes ? kubernetes : null,
             Timeouts = timeouts,
             Balancing = balancing,
             Admission = admission,
@@ -225,6 +238,8 @@ internal static class ServicesSectionBinder
                 return (RuntimeKind.Static, true);
             case "process":
                 return (RuntimeKind.Process, true);
+            case "kubernetes":
+                return (RuntimeKind.Kubernetes, true);
             case { } later:
                 context.Error(node, $"{path}.runtime: '{later}' is not available in this version yet; use 'static' or 'process'");
                 return (RuntimeKind.Static, false);
@@ -243,6 +258,24 @@ internal static class ServicesSectionBinder
 
         var processKey = KeyNode(map, "process", context);
         var instancesKey = KeyNode(map, "instances", context);
+        var kubernetesKey = KeyNode(map, "kubernetes", context);
+        if (runtime == RuntimeKind.Kubernetes)
+        {
+            if (kubernetesKey is null)
+            {
+                context.Error(runtimeNode!, $"{path}: runtime: kubernetes needs a 'kubernetes' section, at least {{image: ...}}, saying what each pod runs");
+            }
+
+            if (instancesKey is not null)
+            {
+                context.Error(instancesKey, $"{path}: 'instances' cannot be combined with runtime: kubernetes; the pods it discovers are the instances");
+            }
+        }
+        else if (kubernetesKey is not null)
+        {
+            context.Error(kubernetesKey, $"{path}: 'kubernetes' applies only to runtime: kubernetes; add 'runtime: kubernetes' or remove the section");
+        }
+
         if (runtime == RuntimeKind.Process)
         {
             if (processKey is null)
