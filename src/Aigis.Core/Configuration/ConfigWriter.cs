@@ -49,6 +49,11 @@ public static class ConfigWriter
             root.Add("usage", Usage(config.Usage));
         }
 
+        if (config.Docker.Host is { } dockerHost)
+        {
+            root.Add("docker", new YamlMappingNode { { "host", Plain(dockerHost.OriginalString) } });
+        }
+
         if (config.Jwt is { } jwt)
         {
             var node = new YamlMappingNode { { "issuer", Quoted(jwt.Issuer) }, { "audience", Quoted(jwt.Audience) } };
@@ -103,7 +108,12 @@ public static class ConfigWriter
             node.Add("resources", Resources(service.Resources));
         }
 
-        node.Add("runtime", Plain(service.Runtime == RuntimeKind.Process ? "process" : "static"));
+        node.Add("runtime", Plain(service.Runtime switch
+        {
+            RuntimeKind.Process => "process",
+            RuntimeKind.Docker => "docker",
+            _ => "static",
+        }));
         node.Add("timeouts", new YamlMappingNode
         {
             { "connect", Plain(DurationParser.Format(service.Timeouts.Connect)) },
@@ -115,6 +125,10 @@ public static class ConfigWriter
         if (service.Process is { } process)
         {
             node.Add("process", Process(process));
+        }
+        else if (service.Docker is { } docker)
+        {
+            node.Add("docker", DockerWriter.ToNode(docker));
         }
         else
         {

@@ -66,7 +66,7 @@ internal static class ProcessSectionBinder
         return config with { Command = command };
     }
 
-    private static bool HasPort(string value) => value.Contains(ProcessConfig.PortPlaceholder, StringComparison.Ordinal);
+    internal static bool HasPort(string value) => value.Contains(ProcessConfig.PortPlaceholder, StringComparison.Ordinal);
 
     private static string? Command(YamlNode node, string path, ConfigReadContext context)
     {
@@ -84,7 +84,7 @@ internal static class ProcessSectionBinder
         return command;
     }
 
-    private static List<string> Args(YamlNode node, string path, ConfigReadContext context)
+    internal static List<string> Args(YamlNode node, string path, ConfigReadContext context)
     {
         var args = new List<string>();
         if (context.Sequence(node, path, $"[--port, \"{ProcessConfig.PortPlaceholder}\"]") is not { } sequence)
@@ -136,7 +136,7 @@ internal static class ProcessSectionBinder
         return text;
     }
 
-    private static Dictionary<string, string> Env(YamlNode node, string path, ConfigReadContext context)
+    internal static Dictionary<string, string> Env(YamlNode node, string path, ConfigReadContext context)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         if (context.Mapping(node, path) is not { } map)

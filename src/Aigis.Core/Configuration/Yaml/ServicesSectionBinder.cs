@@ -7,7 +7,7 @@ namespace Aigis.Core.Configuration.Yaml;
 internal static class ServicesSectionBinder
 {
     public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process",
-        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources"];
+        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources", "docker"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -63,6 +63,7 @@ internal static class ServicesSectionBinder
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
         ProcessConfig? process = null;
+        DockerConfig? docker = null;
         var resilience = new ServiceConfig { Name = "" };
         List<(string Name, YamlNode Node)> fallback = [];
 
@@ -116,6 +117,9 @@ internal static class ServicesSectionBinder
                     break;
                 case "process":
                     process = ProcessSectionBinder.Bind(value, path, context);
+                    break;
+                case "docker":
+                    docker = DockerSectionBinder.Bind(value, path, context);
                     break;
                 case "instances":
                     instances = BindInstances(value, path, context);
@@ -208,6 +212,7 @@ internal static class ServicesSectionBinder
             Runtime = runtime,
             Instances = runtime == RuntimeKind.Static ? instances : [],
             Process = runtime == RuntimeKind.Process ? process : null,
+            Docker = runtime == RuntimeKind.Docker ? docker : null,
             Timeouts = timeouts,
             Balancing = balancing,
             Admission = admission,
@@ -225,6 +230,8 @@ internal static class ServicesSectionBinder
                 return (RuntimeKind.Static, true);
             case "process":
                 return (RuntimeKind.Process, true);
+            case "docker":
+                return (RuntimeKind.Docker, true);
             case { } later:
                 context.Error(node, $"{path}.runtime: '{later}' is not available in this version yet; use 'static' or 'process'");
                 return (RuntimeKind.Static, false);
@@ -258,6 +265,33 @@ internal static class ServicesSectionBinder
         else if (processKey is not null)
         {
             context.Error(processKey, $"{path}: 'process' applies only to runtime: process; add 'runtime: process' or remove the section");
+        }
+
+        CheckDockerRuntime(map, path, context, runtime, runtimeNode);
+    }
+
+    /// <summary>A <c>runtime: docker</c> service says what its containers run in <c>docker</c>, and only it has that section.</summary>
+    private static void CheckDockerRuntime(YamlMappingNode map, string path, ConfigReadContext context, RuntimeKind runtime, YamlNode? runtimeNode)
+    {
+        var dockerKey = KeyNode(map, "docker", context);
+        if (runtime != RuntimeKind.Docker)
+        {
+            if (dockerKey is not null)
+            {
+                context.Error(dockerKey, $"{path}: 'docker' applies only to runtime: docker; add 'runtime: docker' or remove the section");
+            }
+
+            return;
+        }
+
+        if (dockerKey is null)
+        {
+            context.Error(runtimeNode!, $"{path}: runtime: docker needs a 'docker' section, at least {{image: ..., args: [...]}}, saying what each container runs");
+        }
+
+        if (KeyNode(map, "instances", context) is { } instancesKey)
+        {
+            context.Error(instancesKey, $"{path}: 'instances' cannot be combined with runtime: docker; the containers it runs are the instances");
         }
     }
 
