@@ -39,9 +39,9 @@ public sealed partial class InvalidConfigTests
             """
             |services:
             |  - name: a
-            |    runtime: docker
+            |    runtime: kubernetes
             """,
-            3, 14, "services[a].runtime: 'docker' is not available in this version yet; use 'static'"
+            3, 14, "services[a].runtime: 'kubernetes' is not available in this version yet; use 'static'"
         },
         {
             "unknown runtime with suggestion",
