@@ -26,4 +26,7 @@ internal sealed record AigisHostOptions
 
     /// <summary>How replicas of <c>runtime: process</c> services are supervised.</summary>
     public Deployers.ProcessDeployerOptions ProcessDeployer { get; init; } = new();
+
+    /// <summary>How containers of <c>runtime: docker</c> services are run; null: defaults, labelled with the store's identity.</summary>
+    public Deployers.Docker.DockerDeployerOptions? DockerDeployer { get; init; }
 }

@@ -7,7 +7,7 @@ namespace Aigis.Hosting;
 /// Brings the replicas in line with each applied reload, in the background: the config watcher must not wait for
 /// processes to start. Keeps the reconciles in flight so a stop can wait for them.
 /// </summary>
-internal sealed class ReloadReconciler(ProcessDeployer deployer)
+internal sealed class ReloadReconciler(IDeployer deployer)
 {
     private readonly List<Task> _pending = [];
 
@@ -41,6 +41,10 @@ internal sealed class ReloadReconciler(ProcessDeployer deployer)
         catch (OperationCanceledException)
         {
             // Shutting down: the deployer stops every replica anyway.
+        }
+        catch (Deployers.Docker.DockerEngineUnavailableException)
+        {
+            // Logged by the Docker deployer, which tries again at the next reload; the other runtimes were reconciled.
         }
     }
 }
