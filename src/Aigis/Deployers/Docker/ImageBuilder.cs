@@ -84,6 +84,7 @@ internal sealed partial class ImageBuilder(DockerClient client, ILogger logger)
         }
 
         context.Position = 0;
+        var size = context.Length;
         var failures = new List<string>();
         var progress = new Progress<JSONMessage>(message =>
         {
@@ -99,8 +100,8 @@ internal sealed partial class ImageBuilder(DockerClient client, ILogger logger)
             throw new InvalidOperationException($"the engine could not build {image}: {string.Join("; ", failures)}");
         }
 
-        Log.Built(logger, image, context.Length);
-        return context.Length;
+        Log.Built(logger, image, size);
+        return size;
     }
 
     private static string Dockerfile(string? entrypoint)
