@@ -13,6 +13,12 @@ internal static class DockerEngine
     /// <summary>Pings the engine and returns its version, or throws <see cref="DockerEngineUnavailableException"/> saying why not.</summary>
     public static async Task<string> ConnectAsync(DockerClient client, Uri host, CancellationToken cancellationToken)
     {
+        if (host.Scheme == "unix" && !File.Exists(host.AbsolutePath))
+        {
+            throw new DockerEngineUnavailableException(
+                $"cannot reach the Docker engine at {host}: there is no socket at {host.AbsolutePath}; start dockerd, or point DOCKER_HOST or docker.host in the config at a running engine");
+        }
+
         try
         {
             await client.System.PingAsync(cancellationToken);
