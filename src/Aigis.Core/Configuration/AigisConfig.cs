@@ -23,6 +23,9 @@ public sealed record AigisConfig
     public AlertsConfig Alerts { get; init; } = new();
 
     public SecurityConfig Security { get; init; } = new();
+
+    /// <summary>The engine <c>runtime: docker</c> services run on (the <c>docker</c> section).</summary>
+    public DockerEngineConfig Docker { get; init; } = new();
 }
 
 /// <summary>The <c>gateway</c> section: listeners and request bounds.</summary>
@@ -130,6 +133,9 @@ public sealed record ServiceConfig
 
     /// <summary>How to run the pods of a <see cref="RuntimeKind.Kubernetes"/> service; null for other runtimes.</summary>
     public KubernetesConfig? Kubernetes { get; init; }
+
+    /// <summary>How to run the containers of a <see cref="RuntimeKind.Docker"/> service; null for other runtimes.</summary>
+    public DockerConfig? Docker { get; init; }
 
     public TimeoutsConfig Timeouts { get; init; } = new();
 

@@ -16,7 +16,7 @@ public sealed record ConfigLoadResult(AigisConfig? Config, IReadOnlyList<ConfigE
 /// </summary>
 public static class ConfigLoader
 {
-    public static readonly string[] RootKeys = ["gateway", "store", "services", "telemetry", "alerts", "usage", "jwt", "security", "state"];
+    public static readonly string[] RootKeys = ["gateway", "store", "services", "telemetry", "alerts", "usage", "jwt", "security", "state", "docker"];
 
     public static ConfigLoadResult LoadFile(string path, IEnumerable<ConfigOverride>? overrides = null)
     {
@@ -103,6 +103,7 @@ public static class ConfigLoader
                 "telemetry" => config with { Telemetry = TelemetrySectionBinder.Bind(value, context) },
                 "alerts" => config with { Alerts = AlertsSectionBinder.Bind(value, context) },
                 "security" => config with { Security = SecuritySectionBinder.Bind(value, context) },
+                "docker" => config with { Docker = DockerEngineSectionBinder.Bind(value, context) },
                 _ => config with { Services = ServicesSectionBinder.Bind(value, context) },
             };
         }

@@ -49,6 +49,11 @@ public static class ConfigWriter
             root.Add("usage", Usage(config.Usage));
         }
 
+        if (config.Docker.Host is { } dockerHost)
+        {
+            root.Add("docker", new YamlMappingNode { { "host", Plain(dockerHost.OriginalString) } });
+        }
+
         if (config.Jwt is { } jwt)
         {
             var node = new YamlMappingNode { { "issuer", Quoted(jwt.Issuer) }, { "audience", Quoted(jwt.Audience) } };
@@ -107,6 +112,7 @@ public static class ConfigWriter
         {
             RuntimeKind.Process => "process",
             RuntimeKind.Kubernetes => "kubernetes",
+            RuntimeKind.Docker => "docker",
             _ => "static",
         }));
         node.Add("timeouts", new YamlMappingNode
@@ -124,6 +130,10 @@ public static class ConfigWriter
         else if (service.Kubernetes is { } kubernetes)
         {
             node.Add("kubernetes", KubernetesWriter.ToNode(kubernetes));
+        }
+        else if (service.Docker is { } docker)
+        {
+            node.Add("docker", DockerWriter.ToNode(docker));
         }
         else
         {

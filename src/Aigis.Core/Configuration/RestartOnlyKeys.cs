@@ -37,6 +37,12 @@ public static class RestartOnlyKeys
             changed.Add("state");
         }
 
+        // The Docker engine's client is made when the first docker service is deployed.
+        if (next.Docker != current.Docker)
+        {
+            changed.Add("docker");
+        }
+
         var before = ConfigWriter.Sections(current);
         var after = ConfigWriter.Sections(next);
 

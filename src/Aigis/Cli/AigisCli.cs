@@ -25,6 +25,7 @@ internal static class AigisCli
             ConfigCommand.Create(output, error),
             LimitsCommand.Create(output, error),
             RenderCommand.Create(output, error),
+            ImageCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

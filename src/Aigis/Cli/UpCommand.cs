@@ -97,6 +97,11 @@ internal static class UpCommand
             error.WriteLine($"aigis up: {e.Message}");
             return ExitCodes.RuntimeFailure;
         }
+        catch (Deployers.Docker.DockerEngineUnavailableException e)
+        {
+            error.WriteLine($"aigis up: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
         catch (IOException e)
         {
             // Kestrel reports a taken port as an IOException; the message names the address.

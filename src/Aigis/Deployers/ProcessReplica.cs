@@ -7,7 +7,7 @@ namespace Aigis.Deployers;
 /// its health check, reports it healthy, and when it exits or never becomes healthy, starts it again after a
 /// backoff, until a crash loop or a stop. Every change of state is reported through <c>onChanged</c>.
 /// </summary>
-internal sealed partial class ProcessReplica : IAsyncDisposable
+internal sealed partial class ProcessReplica : ISupervisedReplica
 {
     private readonly ProcessConfig _config;
     private readonly ReplicaEnvironment _environment;

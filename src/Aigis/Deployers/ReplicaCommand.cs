@@ -12,11 +12,7 @@ internal static class ReplicaCommand
     /// <summary>The launch, or why there can be none (the command cannot be found): a value, since it depends on the machine.</summary>
     public static (ReplicaLaunch? Launch, string? Error) Resolve(ProcessConfig process, int replica, int port)
     {
-        var portText = port.ToString(CultureInfo.InvariantCulture);
-        var replicaText = replica.ToString(CultureInfo.InvariantCulture);
-        string Expand(string value) => value
-            .Replace(ProcessConfig.PortPlaceholder, portText, StringComparison.Ordinal)
-            .Replace(ProcessConfig.ReplicaPlaceholder, replicaText, StringComparison.Ordinal);
+        string Expand(string value) => ExpandPlaceholders(value, replica, port);
 
         var arguments = process.Args.Select(Expand).ToList();
         var environment = process.Env.ToDictionary(pair => pair.Key, pair => Expand(pair.Value), StringComparer.Ordinal);
@@ -39,6 +35,11 @@ internal static class ReplicaCommand
                 ? $"command '{process.Command}' does not exist"
                 : $"command '{process.Command}' was not found on PATH");
     }
+
+    /// <summary>Expands <c>{port}</c> and <c>{replica}</c> in an argument or environment value (every runtime's).</summary>
+    public static string ExpandPlaceholders(string value, int replica, int port) => value
+        .Replace(ProcessConfig.PortPlaceholder, port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace(ProcessConfig.ReplicaPlaceholder, replica.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     /// <summary>The <c>dotnet</c> host aigis itself runs under when started as <c>dotnet aigis.dll</c>, else the one on PATH.</summary>
     private static string DotnetHost() =>

@@ -12,6 +12,7 @@ namespace Aigis.Deployers;
 /// <param name="LastFailure">Why it last failed, in words, if it has.</param>
 /// <param name="Since">When it entered <paramref name="State"/>.</param>
 /// <param name="NextStartAt">When it starts again, while <see cref="ReplicaState.BackingOff"/>.</param>
+/// <param name="ContainerId">The container it runs in, for replicas of the Docker runtime.</param>
 internal sealed record ReplicaStatus(
     string Service,
     string Name,
@@ -23,4 +24,5 @@ internal sealed record ReplicaStatus(
     int? LastExitCode,
     string? LastFailure,
     DateTimeOffset Since,
-    DateTimeOffset? NextStartAt);
+    DateTimeOffset? NextStartAt,
+    string? ContainerId = null);

@@ -42,7 +42,7 @@ internal sealed class AdminServiceEndpoints(GatewayState state, IDeployer deploy
             config.Balancer,
             config.Admission.Enabled,
             config.Fallback,
-            config.Runtime == RuntimeKind.Process ? config.Process?.Replicas : null,
+            config.Process?.Replicas ?? config.Docker?.Replicas,
             route.Instances.Length,
             healthy,
             inFlight);

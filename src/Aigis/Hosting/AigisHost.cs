@@ -46,7 +46,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly Resilience.ResilienceMetrics _resilienceMetrics;
     private readonly Resilience.InstanceHealthEvents _healthEvents;
     private readonly Resilience.ActiveHealthChecker _healthChecker;
-    private readonly ProcessDeployer _deployer;
+    private readonly DeployerSet _deployer;
     private readonly ReloadReconciler _reconciler;
     private readonly Deployers.Kubernetes.KubernetesDeployer _kubernetes;
     private readonly ReloadReconciler _kubernetesReconciler;
@@ -106,7 +106,16 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _spend = new Limits.SpendLedger(options.TimeProvider);
         _limits = new Limits.LimitRegistry(options.TimeProvider);
         Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
-        _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
+        _deployer = new DeployerSet(
+        [
+            new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory),
+            new Deployers.Docker.DockerDeployer(
+                State,
+                options.DockerDeployer ?? new Deployers.Docker.DockerDeployerOptions { Identity = Deployers.Docker.DockerDeployerOptions.IdentityForStore(config.Store.Path) },
+                config.Docker.EffectiveHost(Environment.GetEnvironmentVariable("DOCKER_HOST")),
+                options.TimeProvider,
+                loggerFactory),
+        ]);
         _reconciler = new ReloadReconciler(_deployer);
         State.ConfigApplied += _reconciler.OnConfigApplied;
         _kubernetes = new Deployers.Kubernetes.KubernetesDeployer(State, options.KubernetesDeployer, options.KubernetesConnect, options.TimeProvider, loggerFactory);
@@ -142,7 +151,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
     /// <summary>Where instance health changes are decided, logged and counted.</summary>
     internal Resilience.InstanceHealthEvents HealthEvents => _healthEvents;
 
-    /// <summary>The replicas of <c>runtime: process</c> services.</summary>
+    /// <summary>The replicas of <c>runtime: process</c> and <c>runtime: docker</c> services.</summary>
     public IDeployer Deployer => _deployer;
 
     /// <summary>The pods of <c>runtime: kubernetes</c> services.</summary>

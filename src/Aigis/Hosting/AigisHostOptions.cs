@@ -32,4 +32,7 @@ internal sealed record AigisHostOptions
 
     /// <summary>How a service's <c>kubernetes.cluster</c> becomes a client; tests point it at a local API server.</summary>
     public Func<Core.Configuration.KubernetesClusterConfig, Deployers.Kubernetes.ClusterConnection> KubernetesConnect { get; init; } = Deployers.Kubernetes.ClusterConnection.Connect;
+
+    /// <summary>How containers of <c>runtime: docker</c> services are run; null: defaults, labelled with the store's identity.</summary>
+    public Deployers.Docker.DockerDeployerOptions? DockerDeployer { get; init; }
 }

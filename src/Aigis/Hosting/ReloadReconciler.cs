@@ -42,5 +42,9 @@ internal sealed class ReloadReconciler(IDeployer deployer)
         {
             // Shutting down: the deployer stops every replica anyway.
         }
+        catch (Deployers.Docker.DockerEngineUnavailableException)
+        {
+            // Logged by the Docker deployer, which tries again at the next reload; the other runtimes were reconciled.
+        }
     }
 }

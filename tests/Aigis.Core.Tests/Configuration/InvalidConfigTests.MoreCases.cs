@@ -35,13 +35,13 @@ public sealed partial class InvalidConfigTests
             4, 9, "services[a].instances[0]: an instance needs a 'url'"
         },
         {
-            "runtime not yet available",
+            "kubernetes runtime without its section",
             """
             |services:
             |  - name: a
-            |    runtime: docker
+            |    runtime: kubernetes
             """,
-            3, 14, "services[a].runtime: 'docker' is not available in this version yet; use 'static'"
+            3, 14, "services[a]: runtime: kubernetes needs a 'kubernetes' section"
         },
         {
             "unknown runtime with suggestion",

@@ -66,7 +66,7 @@ internal static class ProcessSectionBinder
         return config with { Command = command };
     }
 
-    private static bool HasPort(string value) => value.Contains(ProcessConfig.PortPlaceholder, StringComparison.Ordinal);
+    internal static bool HasPort(string value) => value.Contains(ProcessConfig.PortPlaceholder, StringComparison.Ordinal);
 
     private static string? Command(YamlNode node, string path, ConfigReadContext context)
     {

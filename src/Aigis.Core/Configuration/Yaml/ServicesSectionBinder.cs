@@ -7,7 +7,7 @@ namespace Aigis.Core.Configuration.Yaml;
 internal static class ServicesSectionBinder
 {
     public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process",
-        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources", "kubernetes"];
+        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources", "kubernetes", "docker"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -66,6 +66,7 @@ internal static class ServicesSectionBinder
         KubernetesConfig? kubernetes = null;
         YamlNode? kubernetesNode = null;
         YamlNode? resourcesNode = null;
+        DockerConfig? docker = null;
         var resilience = new ServiceConfig { Name = "" };
         List<(string Name, YamlNode Node)> fallback = [];
 
@@ -123,6 +124,9 @@ internal static class ServicesSectionBinder
                 case "kubernetes":
                     kubernetesNode = value;
                     kubernetes = KubernetesSectionBinder.Bind(value, path, context);
+                    break;
+                case "docker":
+                    docker = DockerSectionBinder.Bind(value, path, context);
                     break;
                 case "instances":
                     instances = BindInstances(value, path, context);
@@ -221,6 +225,7 @@ internal static class ServicesSectionBinder
             Instances = runtime == RuntimeKind.Static ? instances : [],
             Process = runtime == RuntimeKind.Process ? process : null,
             Kubernetes = runtime == RuntimeKind.Kubernetes ? kubernetes : null,
+            Docker = runtime == RuntimeKind.Docker ? docker : null,
             Timeouts = timeouts,
             Balancing = balancing,
             Admission = admission,
@@ -240,9 +245,8 @@ internal static class ServicesSectionBinder
                 return (RuntimeKind.Process, true);
             case "kubernetes":
                 return (RuntimeKind.Kubernetes, true);
-            case { } later:
-                context.Error(node, $"{path}.runtime: '{later}' is not available in this version yet; use 'static' or 'process'");
-                return (RuntimeKind.Static, false);
+            case "docker":
+                return (RuntimeKind.Docker, true);
             default:
                 return (RuntimeKind.Static, false);
         }
@@ -291,6 +295,33 @@ internal static class ServicesSectionBinder
         else if (processKey is not null)
         {
             context.Error(processKey, $"{path}: 'process' applies only to runtime: process; add 'runtime: process' or remove the section");
+        }
+
+        CheckDockerRuntime(map, path, context, runtime, runtimeNode);
+    }
+
+    /// <summary>A <c>runtime: docker</c> service says what its containers run in <c>docker</c>, and only it has that section.</summary>
+    private static void CheckDockerRuntime(YamlMappingNode map, string path, ConfigReadContext context, RuntimeKind runtime, YamlNode? runtimeNode)
+    {
+        var dockerKey = KeyNode(map, "docker", context);
+        if (runtime != RuntimeKind.Docker)
+        {
+            if (dockerKey is not null)
+            {
+                context.Error(dockerKey, $"{path}: 'docker' applies only to runtime: docker; add 'runtime: docker' or remove the section");
+            }
+
+            return;
+        }
+
+        if (dockerKey is null)
+        {
+            context.Error(runtimeNode!, $"{path}: runtime: docker needs a 'docker' section, at least {{image: ..., args: [...]}}, saying what each container runs");
+        }
+
+        if (KeyNode(map, "instances", context) is { } instancesKey)
+        {
+            context.Error(instancesKey, $"{path}: 'instances' cannot be combined with runtime: docker; the containers it runs are the instances");
         }
     }
 
