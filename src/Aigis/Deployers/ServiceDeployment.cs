@@ -27,7 +27,7 @@ internal sealed partial class ServiceDeployment(string service, ReplicaEnvironme
         {
             lock (_lock)
             {
-                return _replicas.Select(r => r.Status).ToArray();
+                return _incoming is { } incoming ? [.. _replicas.Select(r => r.Status), incoming.Status] : _replicas.Select(r => r.Status).ToArray();
             }
         }
     }
@@ -36,6 +36,11 @@ internal sealed partial class ServiceDeployment(string service, ReplicaEnvironme
     public async Task ApplyAsync(ProcessConfig next, CancellationToken cancellationToken)
     {
         if (_config is { } current && current.Equals(next))
+        {
+            return;
+        }
+
+        if (DeferDuringRollout())
         {
             return;
         }
@@ -66,6 +71,7 @@ internal sealed partial class ServiceDeployment(string service, ReplicaEnvironme
 
         Publish();
         await Task.WhenAll(replicas.Select(r => r.DisposeAsync().AsTask()));
+        await DiscardIncomingAsync();
     }
 
     private async Task ScaleAsync(ProcessConfig next, CancellationToken cancellationToken)
@@ -148,6 +154,11 @@ internal sealed partial class ServiceDeployment(string service, ReplicaEnvironme
                 {
                     instances.Add(new InstanceConfig { Id = replica.Name, Url = url });
                 }
+            }
+
+            if (_incoming?.Status is { State: ReplicaState.Healthy, Url: { } incomingUrl })
+            {
+                instances.Add(new InstanceConfig { Id = _incoming.Name, Url = incomingUrl, TrafficShare = _incomingShare });
             }
 
             sink.SetDeployedInstances(service, instances);
