@@ -24,6 +24,7 @@ internal static class AigisCli
             AuditCommand.Create(output, error),
             ConfigCommand.Create(output, error),
             LimitsCommand.Create(output, error),
+            DeployCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

@@ -45,6 +45,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private Resilience.ActiveHealthChecker? _healthChecker;
     private readonly ProcessDeployer _deployer;
     private readonly ReloadReconciler _reconciler;
+    private readonly Rollouts.RolloutController _rollouts;
     private ConfigFileWatcher? _watcher;
     private Balancing.InstanceMetricsScraper? _scraper;
     private readonly SqliteStore _store;
@@ -89,7 +90,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _limits = new Limits.LimitRegistry(options.TimeProvider);
         Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
         _deployer = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
-        _reconciler = new ReloadReconciler(_deployer);
+        _rollouts = new Rollouts.RolloutController(State, [new ProcessRolloutRuntime(_deployer)], _store, _audit,
+            ct => _deployer.ReconcileAsync(_rollouts!.Effective(State.Config), ct), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Rollouts"));
+        _reconciler = new ReloadReconciler(_deployer, _rollouts.Effective);
         State.ConfigApplied += _reconciler.OnConfigApplied;
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"));
         _drain.Cut.Register(_admission.ShedQueued);
@@ -120,6 +123,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
 
     /// <summary>The replicas of <c>runtime: process</c> services.</summary>
     public IDeployer Deployer => _deployer;
+
+    /// <summary>Rollouts: running ones, and the versions they put in place over the config file.</summary>
+    internal Rollouts.RolloutController Rollouts => _rollouts;
 
     /// <summary>The bound public URL (with the real port when the config asked for port 0).</summary>
     public Uri PublicUrl { get; private set; } = null!;
@@ -183,6 +189,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
         // The store before the listeners: the first request may need a key from it.
         await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
         await Directory.ReloadAsync(cancellationToken);
+        await _rollouts.LoadAsync(cancellationToken);
         await _spend.LoadAsync(_store, cancellationToken);
         _limitBackends = await Limits.LimitBackends.CreateAsync(State.Config.State, _limits, _identityMetrics, _options.TimeProvider,
             _options.LoggerFactory ?? NullLoggerFactory.Instance);
@@ -194,7 +201,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
         PublicUrl = BoundUrl(_public);
 
         // Listeners first: a taken port fails the start before any replica is launched for nothing.
-        await _deployer.ReconcileAsync(State.Config, cancellationToken);
+        await _deployer.ReconcileAsync(_rollouts.Effective(State.Config), cancellationToken);
         if (_options.ConfigPath is { } path)
         {
             _watcher = new ConfigFileWatcher(path, _options.Overrides, State, _options.TimeProvider,
@@ -236,7 +243,8 @@ internal sealed partial class AigisHost : IAsyncDisposable
         }
         finally
         {
-            // Whatever happened to the drain, the replicas are stopped before aigis goes.
+            // Whatever happened to the drain, the replicas are stopped before aigis goes; rollouts first, recorded as aborted.
+            await _rollouts.StopAsync();
             await _deployer.StopAsync();
             await _reconciler.WaitAsync();
         }
@@ -263,6 +271,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
         State.ConfigApplied -= _reconciler.OnConfigApplied;
         _watcher?.Dispose();
         await _public.DisposeAsync();
+        await _rollouts.DisposeAsync();
         await _deployer.DisposeAsync();
         await _reconciler.WaitAsync();
         await _admin.DisposeAsync();
