@@ -21,7 +21,7 @@ internal sealed class AdminRolloutEndpoints(RolloutController rollouts, IRollout
         endpoints.MapPost("/admin/v1/services/{name}/rollouts", new RequestDelegate(StartAsync))
             .WithSummary("Start a rollout of a new version (image, command or args) to a service: replicas replaced one at a time, each judged on live traffic, rolled back by itself on failure (audited).");
         endpoints.MapGet("/admin/v1/rollouts", new RequestDelegate(ListAsync)).WithSummary("Rollouts, newest first, with their steps and current step; ?service= filters, a page at a time.");
-        endpoints.MapGet("/admin/v1/rollouts/{id}", new RequestDelegate(ShowAsync)).WithSummary("One rollout with its steps and current step.");
+        endpoints.MapGet("/admin/v1/rollouts/{rollout}", new RequestDelegate(ShowAsync)).WithSummary("One rollout with its steps and current step.");
     }
 
     private async Task StartAsync(HttpContext context)
@@ -82,7 +82,7 @@ internal sealed class AdminRolloutEndpoints(RolloutController rollouts, IRollout
 
     private async Task ShowAsync(HttpContext context)
     {
-        var text = context.Request.RouteValues["id"] as string ?? "";
+        var text = context.Request.RouteValues["rollout"] as string ?? "";
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ||
             await store.ReadRolloutAsync(id, context.RequestAborted) is not { } rollout)
         {
