@@ -26,6 +26,7 @@ internal static class RolloutWriter
             { "maxLatencyIncrease", Plain(rollout.MaxLatencyIncrease.ToString("R", CultureInfo.InvariantCulture)) },
             { "minLatencyDifference", Plain(DurationParser.Format(rollout.MinLatencyDifference)) },
             { "minRequests", Plain(rollout.MinRequests.ToString(CultureInfo.InvariantCulture)) },
+            { "warmupRequests", Plain(rollout.WarmupRequests.ToString(CultureInfo.InvariantCulture)) },
         });
     }
 

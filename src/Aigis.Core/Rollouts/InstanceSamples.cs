@@ -5,7 +5,11 @@ namespace Aigis.Core.Rollouts;
 /// latencies. Written from the request path (no lock, no allocation); a new one is attached for each window, so the
 /// one read at a window's end is no longer written to but by requests already under way.
 /// </summary>
-public sealed class InstanceSamples
+/// <param name="latencyWarmup">
+/// Requests whose latency is not recorded, first thing: a freshly started replica answers its first requests slowly
+/// (a cold runtime: JIT, caches, connections), which says nothing about its version. Their outcomes still count.
+/// </param>
+public sealed class InstanceSamples(int latencyWarmup = 0)
 {
     private long _requests;
     private long _errors;
@@ -28,7 +32,7 @@ public sealed class InstanceSamples
     /// <summary>One attempt. <paramref name="latency"/> (time to first token for a stream, else the whole answer) counts only for successes.</summary>
     public void Record(bool failed, bool streamed, bool streamBroke, TimeSpan latency)
     {
-        Interlocked.Increment(ref _requests);
+        var n = Interlocked.Increment(ref _requests);
         if (streamed)
         {
             Interlocked.Increment(ref _streams);
@@ -45,7 +49,10 @@ public sealed class InstanceSamples
             return;
         }
 
-        Latency.Record(latency);
+        if (n > latencyWarmup)
+        {
+            Latency.Record(latency);
+        }
     }
 
     /// <summary>Pools several instances' samples (the stable replicas) into one.</summary>

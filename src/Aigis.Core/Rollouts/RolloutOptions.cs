@@ -49,6 +49,12 @@ public sealed record RolloutOptions
     /// <summary>A latency difference below this is never a failure, however large in relative terms (fast services are noisy). Default 5ms.</summary>
     public TimeSpan MinLatencyDifference { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// The new replica's first requests whose latency is not judged: a process just started answers them slowly (JIT,
+    /// cold caches), which is no fault of its version. Their errors still count. Default 10.
+    /// </summary>
+    public int WarmupRequests { get; init; } = 10;
+
     /// <summary>Requests the canary must have served in a window for the window to be judged; fewer and it is inconclusive. Default 20.</summary>
     public int MinRequests { get; init; } = 20;
 }

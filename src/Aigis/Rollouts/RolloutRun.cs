@@ -144,7 +144,8 @@ internal sealed partial class RolloutRun(
                 continue;
             }
 
-            var samples = new InstanceSamples();
+            // The new replica's first requests in its first window are its warm-up (RolloutOptions.WarmupRequests).
+            var samples = new InstanceSamples(side == _canary && _machine.Window == 1 ? options.WarmupRequests : 0);
             instance.Samples = samples;
             side[instance] = samples;
         }

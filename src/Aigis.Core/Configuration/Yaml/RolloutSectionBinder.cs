@@ -5,12 +5,12 @@ namespace Aigis.Core.Configuration.Yaml;
 
 /// <summary>
 /// Binds a service's <c>rollout</c> section: <c>{maxSurge: 1, maxUnavailable: 0, analysisWindow: 30s, windows: 2,
-/// canaryShare: 0.05, maxErrorRatio: 0.05, maxLatencyIncrease: 0.25, minLatencyDifference: 5ms, minRequests: 20}</c>.
+/// canaryShare: 0.05, maxErrorRatio: 0.05, maxLatencyIncrease: 0.25, minLatencyDifference: 5ms, minRequests: 20, warmupRequests: 10}</c>.
 /// </summary>
 internal static class RolloutSectionBinder
 {
     public static readonly string[] Keys =
-        ["maxSurge", "maxUnavailable", "analysisWindow", "windows", "canaryShare", "maxErrorRatio", "maxLatencyIncrease", "minLatencyDifference", "minRequests"];
+        ["maxSurge", "maxUnavailable", "analysisWindow", "windows", "canaryShare", "maxErrorRatio", "maxLatencyIncrease", "minLatencyDifference", "minRequests", "warmupRequests"];
 
     public static RolloutOptions Bind(YamlNode node, string path, ConfigReadContext context)
     {
@@ -33,7 +33,8 @@ internal static class RolloutSectionBinder
                 "maxErrorRatio" => options with { MaxErrorRatio = context.Number(value, at, 0, 1) ?? options.MaxErrorRatio },
                 "maxLatencyIncrease" => options with { MaxLatencyIncrease = context.Number(value, at, 0, 100) ?? options.MaxLatencyIncrease },
                 "minLatencyDifference" => options with { MinLatencyDifference = context.Duration(value, at, TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? options.MinLatencyDifference },
-                _ => options with { MinRequests = context.Integer(value, at, 1, 1_000_000) ?? options.MinRequests },
+                "minRequests" => options with { MinRequests = context.Integer(value, at, 1, 1_000_000) ?? options.MinRequests },
+                _ => options with { WarmupRequests = context.Integer(value, at, 0, 1_000_000) ?? options.WarmupRequests },
             };
         }
 
