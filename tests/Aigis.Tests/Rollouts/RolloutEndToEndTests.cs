@@ -4,6 +4,7 @@ using Aigis.Cli;
 using Aigis.Deployers;
 using Aigis.Hosting;
 using Aigis.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Aigis.Tests.Rollouts;
 
@@ -12,7 +13,7 @@ namespace Aigis.Tests.Rollouts;
 /// it, and a new version rolled out through the admin API or <c>aigis deploy</c>. Each test counts the requests its
 /// clients saw fail during the rollout. Windows are short (seconds) so the tests end in reasonable time.
 /// </summary>
-public sealed class RolloutEndToEndTests
+public sealed class RolloutEndToEndTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan s_rolloutTimeout = TimeSpan.FromSeconds(150);
 
@@ -36,6 +37,7 @@ public sealed class RolloutEndToEndTests
         var (exit, stdout, stderr) = await DeployAsync(gateway, "chat", "--args", "--port {port} --profile llm --model sim-llama-3-8b --seed '1{replica}' --time-scale 100");
         await load.StopAsync();
 
+        log.WriteLine($"{load.Failures.Count} of {load.Sent} requests failed during the rollout\n{stdout}");
         Assert.True(exit == ExitCodes.Success, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Empty(load.Failures);
         Assert.True(load.Sent > 100, $"only {load.Sent} requests were sent");
@@ -79,6 +81,7 @@ public sealed class RolloutEndToEndTests
         var rollout = await RollOutAsync(gateway, SimArgs("--fault-error-rate", "0.2"));
         await load.StopAsync();
 
+        log.WriteLine(rollout.GetProperty("reason").GetString());
         Assert.Equal("rolled_back", rollout.GetProperty("status").GetString());
         Assert.Contains("window 1: error ratio", rollout.GetProperty("reason").GetString(), StringComparison.Ordinal);
         AssertFailedAtMostOnePercent(load);
@@ -96,6 +99,7 @@ public sealed class RolloutEndToEndTests
         var rollout = await RollOutAsync(gateway, SimArgs("--fault-latency-ms", "300"));
         await load.StopAsync();
 
+        log.WriteLine(rollout.GetProperty("reason").GetString());
         Assert.Equal("rolled_back", rollout.GetProperty("status").GetString());
         Assert.Contains("time to first token p95", rollout.GetProperty("reason").GetString(), StringComparison.Ordinal);
         AssertFailedAtMostOnePercent(load);
@@ -113,6 +117,7 @@ public sealed class RolloutEndToEndTests
         var (exit, stdout, stderr) = await DeployAsync(gateway, "chat", "--args", "--port {port} --no-such-flag");
         await load.StopAsync();
 
+        log.WriteLine($"{load.Failures.Count} of {load.Sent} requests failed during the rollout\n{stdout}{stderr}");
         Assert.True(exit == ExitCodes.RolledBack, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("rollout 1 of chat was rolled back: new replica 1 did not start: exited with code 2 before it was healthy; no request was sent to it", stderr, StringComparison.Ordinal);
         Assert.Empty(load.Failures);
@@ -139,8 +144,9 @@ public sealed class RolloutEndToEndTests
         Assert.Equal(HttpStatusCode.NotFound, bad.StatusCode);
     }
 
-    private static void AssertFailedAtMostOnePercent(SteadyLoad load)
+    private void AssertFailedAtMostOnePercent(SteadyLoad load)
     {
+        log.WriteLine($"{load.Failures.Count} of {load.Sent} requests failed during the rollout");
         Assert.True(load.Sent > 100, $"only {load.Sent} requests were sent");
         Assert.True(load.Failures.Count * 100 <= load.Sent, $"{load.Failures.Count} of {load.Sent} requests failed: {string.Join("; ", load.Failures.Take(5))}");
     }
