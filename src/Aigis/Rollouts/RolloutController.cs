@@ -88,15 +88,15 @@ internal sealed partial class RolloutController : IAsyncDisposable
             return (null, Invalid("a rollout needs a change: an image, a command or arguments"));
         }
 
-        var inForce = Overrides.Of(service);
-        var merged = change.Over(inForce?.Change);
+        // The effective config first: it drops a rollout the file has superseded, whose change must not carry over.
+        var current = Effective(_state.Config).Services.First(s => s.Name == service);
+        var merged = change.Over(Overrides.Of(service)?.Change);
         var (target, error) = runtime.Apply(file, merged);
         if (target is null)
         {
             return (null, Invalid(error!));
         }
 
-        var current = Effective(_state.Config).Services.First(s => s.Name == service);
         if (runtime.Baseline(target) == runtime.Baseline(current))
         {
             return (null, Invalid($"service '{service}' already runs that version"));
@@ -185,7 +185,21 @@ internal sealed partial class RolloutController : IAsyncDisposable
 
     private async Task RunAsync(RolloutRun run)
     {
-        var record = await run.RunAsync(_stopping.Token);
+        var service = run.Service;
+        RolloutRecord record;
+        try
+        {
+            record = await run.RunAsync(_stopping.Token);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // The store failed to record a step: the run cannot go on unrecorded. The replicas stay as they are.
+            Log.StoreFailed(_logger, e, service);
+            run.Session.End(succeeded: false);
+            Forget(service);
+            return;
+        }
+
         if (record.Status == RolloutStatus.Succeeded)
         {
             Overrides.Set(record);
@@ -194,15 +208,20 @@ internal sealed partial class RolloutController : IAsyncDisposable
         run.Session.End(record.Status == RolloutStatus.Succeeded);
         _audit.Record(RolloutAudit.Ended(record));
         Log.Ended(_logger, record.Id, record.Service, record.Status, record.Reason ?? "");
-        lock (_lock)
-        {
-            _running.Remove(record.Service);
-        }
+        Forget(service);
 
         if (!_stopping.IsCancellationRequested)
         {
             // A reload that came while the rollout held the service is applied now, over the rollout's outcome.
             await _reconcile(_stopping.Token);
+        }
+    }
+
+    private void Forget(string service)
+    {
+        lock (_lock)
+        {
+            _running.Remove(service);
         }
     }
 
@@ -241,6 +260,9 @@ internal sealed partial class RolloutController : IAsyncDisposable
 
         [LoggerMessage(402, LogLevel.Warning, "Rollout {Id} of service {Service} was interrupted by a stop of aigis; recorded as aborted, the previous version runs")]
         public static partial void Interrupted(ILogger logger, long id, string service);
+
+        [LoggerMessage(404, LogLevel.Error, "A rollout of service {Service} could not be recorded in the store; it is stopped where it stands")]
+        public static partial void StoreFailed(ILogger logger, Exception exception, string service);
 
         [LoggerMessage(403, LogLevel.Warning, "The config file's section of service {Service} changed since rollout {Id} (revision {Revision}): the file's version runs now")]
         public static partial void Superseded(ILogger logger, long id, string service, int revision);

@@ -28,6 +28,8 @@ internal sealed partial class RolloutRun(
 
     public IRolloutSession Session => session;
 
+    public string Service => _record.Service;
+
     /// <summary>Runs the rollout to its end; returns its final record. Stopping aborts it (the deployer stops every replica anyway).</summary>
     public async Task<RolloutRecord> RunAsync(CancellationToken stopping)
     {
@@ -81,7 +83,7 @@ internal sealed partial class RolloutRun(
                     await Task.Delay(wait, time, stopping);
                 }
 
-                if (session.Lost() is { } why)
+                if ((session.Lost() ?? OutOfRotation()) is { } why)
                 {
                     Detach();
                     return _machine.OnCanaryLost(why);
@@ -122,6 +124,24 @@ internal sealed partial class RolloutRun(
                 // Complete: the machine is final; the controller makes the version the service's.
                 return RolloutAction.None;
         }
+    }
+
+    /// <summary>
+    /// Why the gateway no longer sends the canary requests, or null while it does. An ejected canary would otherwise
+    /// see too few requests to be judged, and be promoted on health alone.
+    /// </summary>
+    private string? OutOfRotation()
+    {
+        if (!state.Routes.ByName.TryGetValue(_record.Service, out var route) || route.Canary is not { } split || split.Instance.Id != _canaryId)
+        {
+            return null;
+        }
+
+        var health = split.Instance.Health;
+        return health.IsAvailable ? null
+            : health.IsEjected ? "the gateway ejected it after failures in a row (outlier detection)"
+            : !health.ActiveHealthy ? "it failed its health checks"
+            : "its circuit breaker opened";
     }
 
     /// <summary>
