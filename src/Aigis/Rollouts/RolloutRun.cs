@@ -25,6 +25,7 @@ internal sealed partial class RolloutRun(
     private readonly Dictionary<UpstreamInstance, InstanceSamples> _stable = new(ReferenceEqualityComparer.Instance);
     private RolloutRecord _record = record;
     private string? _canaryId;
+    private long _canaryServed;
 
     public IRolloutSession Session => session;
 
@@ -68,6 +69,7 @@ internal sealed partial class RolloutRun(
             case RolloutAction.StartReplica:
                 var (instanceId, failure) = await session.StartAsync(_machine.Slot, options.CanaryShare, surge: options.MaxSurge > 0, stopping);
                 _canaryId = instanceId;
+                _canaryServed = 0;
                 var next = _machine.OnReplicaStarted(failure);
                 if (failure is null)
                 {
@@ -164,8 +166,9 @@ internal sealed partial class RolloutRun(
                 continue;
             }
 
-            // The new replica's first requests in its first window are its warm-up (RolloutOptions.WarmupRequests).
-            var samples = new InstanceSamples(side == _canary && _machine.Window == 1 ? options.WarmupRequests : 0);
+            // The new replica's first requests are its warm-up (RolloutOptions.WarmupRequests), in whichever windows
+            // they end: a cold replica's first answers can all end after the first window.
+            var samples = new InstanceSamples(side == _canary ? (int)Math.Max(0, options.WarmupRequests - _canaryServed) : 0);
             instance.Samples = samples;
             side[instance] = samples;
         }
@@ -174,6 +177,11 @@ internal sealed partial class RolloutRun(
     /// <summary>Stops counting: the window's samples stay in hand for judging, the instances record nothing more.</summary>
     private void Detach()
     {
+        foreach (var samples in _canary.Values)
+        {
+            _canaryServed += samples.Requests;
+        }
+
         foreach (var instance in _canary.Keys.Concat(_stable.Keys))
         {
             instance.Samples = null;

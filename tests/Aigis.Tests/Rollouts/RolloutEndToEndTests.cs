@@ -30,7 +30,7 @@ public sealed class RolloutEndToEndTests(ITestOutputHelper log)
     {
         // Same behaviour, new seeds: a real change of version that should pass. The latency floor is generous: two
         // identical replicas on a loaded machine differ by scheduling noise, which must not read as a regression.
-        await using var gateway = await StartAsync(Chat(rollout: "{analysisWindow: 2s, windows: 2, canaryShare: 0.1, minRequests: 5, minLatencyDifference: 200ms}"));
+        await using var gateway = await StartAsync(Chat(rollout: "{analysisWindow: 3s, windows: 2, canaryShare: 0.1, minRequests: 5, warmupRequests: 12, minLatencyDifference: 200ms}"));
         var before = gateway.Replicas;
         await using var load = SteadyLoad.Start(gateway.Public, perSecond: 40);
 
