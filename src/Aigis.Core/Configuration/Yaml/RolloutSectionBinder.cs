@@ -5,7 +5,7 @@ namespace Aigis.Core.Configuration.Yaml;
 
 /// <summary>
 /// Binds a service's <c>rollout</c> section: <c>{maxSurge: 1, maxUnavailable: 0, analysisWindow: 30s, windows: 2,
-/// canaryShare: 0.05, maxErrorRatio: 0.05, maxLatencyIncrease: 0.25, minLatencyDifference: 5ms, minRequests: 20, warmupRequests: 10}</c>.
+/// canaryShare: 0.05, maxErrorRatio: 0.05, maxLatencyIncrease: 0.25, minLatencyDifference: 20ms, minRequests: 20, warmupRequests: 10}</c>.
 /// </summary>
 internal static class RolloutSectionBinder
 {
