@@ -159,6 +159,9 @@ public sealed record ServiceConfig
 
     /// <summary>Services tried in order when this one has no healthy instance, is shedding, or fails retryably.</summary>
     public IReadOnlyList<string> Fallback { get; init; } = [];
+
+    /// <summary>How a new version replaces the replicas (<c>aigis deploy</c>) and how each new replica is judged.</summary>
+    public Rollouts.RolloutOptions Rollout { get; init; } = new();
 }
 
 /// <summary>One upstream replica of a service.</summary>
@@ -169,6 +172,12 @@ public sealed record InstanceConfig
 
     /// <summary>Base URL; the request path is appended to it.</summary>
     public required Uri Url { get; init; }
+
+    /// <summary>
+    /// The share of the service's requests this instance takes, from 0 to 1, when a deployer sets one (a rollout's
+    /// canary); null (every static instance) for an equal part of what the others leave.
+    /// </summary>
+    public double? TrafficShare { get; init; }
 }
 
 /// <summary>Upstream timeouts of a service.</summary>

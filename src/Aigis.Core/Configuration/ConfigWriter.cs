@@ -123,6 +123,7 @@ public static class ConfigWriter
             { "total", Plain(DurationParser.Format(service.Timeouts.Total)) },
         });
         ResilienceWriter.Add(node, service);
+        RolloutWriter.Add(node, service);
         if (service.Process is { } process)
         {
             node.Add("process", Process(process));

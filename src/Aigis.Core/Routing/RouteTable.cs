@@ -59,7 +59,7 @@ public sealed class RouteTable
                 : policies.Create(service.Balancer, service.Balancing);
             // The budget counts the last seconds of traffic; a reload that keeps the retry settings keeps it.
             var budget = old is not null && old.Config.Retries == service.Retries ? old.RetryBudget : new Resilience.RetryBudget(service.Retries, time);
-            var route = new ServiceRoute(service, instances, balancer, budget);
+            var route = new ServiceRoute(service, instances, balancer, budget, Canary(old, configured, instances));
             byName[service.Name] = route;
             foreach (var model in service.Models)
             {
@@ -68,6 +68,20 @@ public sealed class RouteTable
         }
 
         return new RouteTable(config, byName.ToFrozenDictionary(StringComparer.Ordinal), byModel.ToFrozenDictionary(StringComparer.Ordinal), loadedAt);
+    }
+
+    /// <summary>The split for the one instance given a traffic share (a rollout's canary); kept from the old route while it is the same.</summary>
+    private static CanarySplit? Canary(ServiceRoute? old, IReadOnlyList<InstanceConfig> configured, UpstreamInstance[] instances)
+    {
+        for (var i = 0; i < configured.Count; i++)
+        {
+            if (configured[i].TrafficShare is { } share)
+            {
+                return old?.Canary is { } kept && ReferenceEquals(kept.Instance, instances[i]) && kept.Share == share ? kept : new CanarySplit(instances[i], share);
+            }
+        }
+
+        return null;
     }
 
     private static UpstreamInstance? Reuse(ServiceRoute? old, InstanceConfig instance)

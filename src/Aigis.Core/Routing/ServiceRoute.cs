@@ -5,7 +5,7 @@ using Aigis.Core.Configuration;
 namespace Aigis.Core.Routing;
 
 /// <summary>A service as the request path sees it: its config, its instances and its balancer.</summary>
-public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instances, ILoadBalancingPolicy balancer, Resilience.RetryBudget retryBudget)
+public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instances, ILoadBalancingPolicy balancer, Resilience.RetryBudget retryBudget, CanarySplit? canary = null)
 {
     public ServiceConfig Config { get; } = config;
 
@@ -18,12 +18,21 @@ public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instan
     /// <summary>How many retries the service may take now; shared by every request to it.</summary>
     public Resilience.RetryBudget RetryBudget { get; } = retryBudget;
 
+    /// <summary>The instance that takes a fixed share of the requests (a rollout's canary), if any; the balancer never picks it.</summary>
+    public CanarySplit? Canary { get; } = canary;
+
     /// <summary>Picks a healthy instance, or null when the service has none.</summary>
     public UpstreamInstance? Pick(in BalancingRequest request) => Pick(request, []);
 
     /// <summary>Picks a healthy instance not in <paramref name="exclude"/> (the ones a retried request already tried), or null.</summary>
     public UpstreamInstance? Pick(in BalancingRequest request, ReadOnlySpan<UpstreamInstance> exclude)
     {
+        var canary = Canary is { } split && split.Instance.IsHealthy && !Contains(exclude, split.Instance) ? split : null;
+        if (canary is not null && canary.TakeTurn())
+        {
+            return canary.Instance;
+        }
+
         var all = Instances;
         var healthy = 0;
         foreach (var instance in all)
@@ -46,7 +55,8 @@ public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instan
 
         if (healthy == 0)
         {
-            return null;
+            // Only the canary is left: better it than no answer.
+            return canary?.Instance;
         }
 
         // Some instances are out of rotation: the policy chooses among the rest.
@@ -70,17 +80,20 @@ public sealed class ServiceRoute(ServiceConfig config, UpstreamInstance[] instan
         }
     }
 
-    private static bool IsEligible(UpstreamInstance instance, ReadOnlySpan<UpstreamInstance> exclude)
+    private bool IsEligible(UpstreamInstance instance, ReadOnlySpan<UpstreamInstance> exclude) =>
+        instance.IsHealthy && !Contains(exclude, instance) && !ReferenceEquals(instance, Canary?.Instance);
+
+    private static bool Contains(ReadOnlySpan<UpstreamInstance> instances, UpstreamInstance instance)
     {
-        foreach (var tried in exclude)
+        foreach (var candidate in instances)
         {
-            if (ReferenceEquals(tried, instance))
+            if (ReferenceEquals(candidate, instance))
             {
-                return false;
+                return true;
             }
         }
 
-        return instance.IsHealthy;
+        return false;
     }
 
     /// <summary>Picks for a request about which nothing is known.</summary>

@@ -12,6 +12,7 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url, Tim
     private int _inFlight;
     private long _pendingPrefill;
     private InstanceLoad? _load;
+    private Rollouts.InstanceSamples? _samples;
 
     public string ServiceName { get; } = serviceName;
 
@@ -49,6 +50,16 @@ public sealed class UpstreamInstance(string serviceName, string id, Uri url, Tim
 
     /// <summary>The last scraped load, or null when none was scraped (or the service does not scrape).</summary>
     public InstanceLoad? Load => Volatile.Read(ref _load);
+
+    /// <summary>
+    /// Where the outcomes of this instance's requests are counted while a rollout compares it with its peers; null
+    /// (nothing recorded) otherwise. Replaced at each analysis window.
+    /// </summary>
+    public Rollouts.InstanceSamples? Samples
+    {
+        get => Volatile.Read(ref _samples);
+        set => Volatile.Write(ref _samples, value);
+    }
 
     public void OnRequestStarted() => Interlocked.Increment(ref _inFlight);
 

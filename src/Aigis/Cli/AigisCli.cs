@@ -26,6 +26,7 @@ internal static class AigisCli
             LimitsCommand.Create(output, error),
             RenderCommand.Create(output, error),
             ImageCommand.Create(output, error),
+            DeployCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

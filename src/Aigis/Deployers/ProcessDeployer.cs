@@ -37,6 +37,9 @@ internal sealed partial class ProcessDeployer : IDeployer
 
     public IReadOnlyList<ReplicaStatus> Replicas => _snapshot.SelectMany(s => s.Replicas).ToArray();
 
+    /// <summary>The replicas of one service, for a rollout; null when this deployer does not run it.</summary>
+    internal ServiceDeployment? Deployment(string service) => Array.Find(_snapshot, s => s.Service == service);
+
     public async Task ReconcileAsync(AigisConfig config, CancellationToken cancellationToken)
     {
         // Reconciles run one at a time, each towards the latest config: a reload that arrives while a slow one

@@ -20,14 +20,15 @@ internal sealed partial class ProcessReplica : ISupervisedReplica
     private ReplicaStatus _status;
     private Task _supervision = Task.CompletedTask;
 
-    public ProcessReplica(string service, int index, ProcessConfig config, ReplicaEnvironment environment, Action onChanged)
+    /// <param name="name">Its name in logs and as an instance id; by default <c>service-index</c>. A rollout names its new replicas apart, as they run beside the old.</param>
+    public ProcessReplica(string service, int index, ProcessConfig config, ReplicaEnvironment environment, Action onChanged, string? name = null)
     {
         _config = config;
         _environment = environment;
         _onChanged = onChanged;
         _restarts = new RestartPolicy(environment.Options, environment.TimeProvider);
         _index = index;
-        Name = $"{service}-{index}";
+        Name = name ?? $"{service}-{index}";
         _status = new ReplicaStatus(service, Name, index, ReplicaState.Starting, null, null, 0, null, null, environment.TimeProvider.GetUtcNow(), null);
     }
 

@@ -62,6 +62,9 @@ internal sealed partial class AigisHost
         builder.Services.AddSingleton<IAlertStore>(_store);
         builder.Services.AddSingleton<AdminAlertEndpoints>();
         builder.Services.AddSingleton<AdminBanEndpoints>();
+        builder.Services.AddSingleton(_rollouts);
+        builder.Services.AddSingleton<Rollouts.IRolloutStore>(_store);
+        builder.Services.AddSingleton<AdminRolloutEndpoints>();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -81,6 +84,7 @@ internal sealed partial class AigisHost
         app.Services.GetRequiredService<AdminInstanceEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminAlertEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminBanEndpoints>().Map(app);
+        app.Services.GetRequiredService<AdminRolloutEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminServiceEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminConfigEndpoints>().Map(app);
         app.Services.GetRequiredService<AdminUsageEndpoints>().Map(app);

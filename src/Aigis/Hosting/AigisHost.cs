@@ -50,6 +50,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
     private readonly ReloadReconciler _reconciler;
     private readonly Deployers.Kubernetes.KubernetesDeployer _kubernetes;
     private readonly ReloadReconciler _kubernetesReconciler;
+    private readonly Rollouts.RolloutController _rollouts;
     private ConfigFileWatcher? _watcher;
     private readonly Balancing.InstanceMetricsScraper _scraper;
     private readonly SqliteStore _store;
@@ -106,9 +107,10 @@ internal sealed partial class AigisHost : IAsyncDisposable
         _spend = new Limits.SpendLedger(options.TimeProvider);
         _limits = new Limits.LimitRegistry(options.TimeProvider);
         Usage = new Limits.UsageWriter(_store, loggerFactory.CreateLogger("Aigis.Usage"));
+        var processes = new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory);
         _deployer = new DeployerSet(
         [
-            new ProcessDeployer(State, options.ProcessDeployer, options.TimeProvider, loggerFactory),
+            processes,
             new Deployers.Docker.DockerDeployer(
                 State,
                 options.DockerDeployer ?? new Deployers.Docker.DockerDeployerOptions { Identity = Deployers.Docker.DockerDeployerOptions.IdentityForStore(config.Store.Path) },
@@ -116,10 +118,14 @@ internal sealed partial class AigisHost : IAsyncDisposable
                 options.TimeProvider,
                 loggerFactory),
         ]);
-        _reconciler = new ReloadReconciler(_deployer);
+
+        // Rollouts run on the process runtime so far (IRolloutRuntime is the seam the others implement).
+        _rollouts = new Rollouts.RolloutController(State, [new ProcessRolloutRuntime(processes)], _store, _audit,
+            ct => _deployer.ReconcileAsync(_rollouts!.Effective(State.Config), ct), options.TimeProvider, loggerFactory.CreateLogger("Aigis.Rollouts"));
+        _reconciler = new ReloadReconciler(_deployer, _rollouts.Effective);
         State.ConfigApplied += _reconciler.OnConfigApplied;
         _kubernetes = new Deployers.Kubernetes.KubernetesDeployer(State, options.KubernetesDeployer, options.KubernetesConnect, options.TimeProvider, loggerFactory);
-        _kubernetesReconciler = new ReloadReconciler(_kubernetes);
+        _kubernetesReconciler = new ReloadReconciler(_kubernetes, static config => config);
         State.ConfigApplied += _kubernetesReconciler.OnConfigApplied;
         _admission = new Admission.AdmissionGate(State, options.TimeProvider, loggerFactory.CreateLogger("Aigis.Admission"), _meters);
         _drain.Cut.Register(_admission.ShedQueued);
@@ -156,6 +162,9 @@ internal sealed partial class AigisHost : IAsyncDisposable
 
     /// <summary>The pods of <c>runtime: kubernetes</c> services.</summary>
     public IDeployer KubernetesDeployer => _kubernetes;
+
+    /// <summary>Rollouts: running ones, and the versions they put in place over the config file.</summary>
+    internal Rollouts.RolloutController Rollouts => _rollouts;
 
     /// <summary>The bound public URL (with the real port when the config asked for port 0).</summary>
     public Uri PublicUrl { get; private set; } = null!;
@@ -219,6 +228,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
         // The store before the listeners: the first request may need a key from it.
         await _store.MigrateAsync(SqliteMigrations.All, _options.TimeProvider, cancellationToken);
         await Directory.ReloadAsync(cancellationToken);
+        await _rollouts.LoadAsync(cancellationToken);
         await _spend.LoadAsync(_store, cancellationToken);
         _limitBackends = await Limits.LimitBackends.CreateAsync(State.Config.State, _limits, _identityMetrics, _options.TimeProvider,
             _options.LoggerFactory ?? NullLoggerFactory.Instance);
@@ -230,7 +240,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
         PublicUrl = BoundUrl(_public);
 
         // Listeners first: a taken port fails the start before any replica is launched for nothing.
-        await _deployer.ReconcileAsync(State.Config, cancellationToken);
+        await _deployer.ReconcileAsync(_rollouts.Effective(State.Config), cancellationToken);
         await _kubernetes.ReconcileAsync(State.Config, cancellationToken);
         if (_options.ConfigPath is { } path)
         {
@@ -276,7 +286,8 @@ internal sealed partial class AigisHost : IAsyncDisposable
         }
         finally
         {
-            // Whatever happened to the drain, the replicas are stopped before aigis goes.
+            // Whatever happened to the drain, the replicas are stopped before aigis goes; rollouts first, recorded as aborted.
+            await _rollouts.StopAsync();
             await _deployer.StopAsync();
             await _reconciler.WaitAsync();
             await _kubernetes.StopAsync();
@@ -301,6 +312,7 @@ internal sealed partial class AigisHost : IAsyncDisposable
         State.ConfigApplied -= _reconciler.OnConfigApplied;
         _watcher?.Dispose();
         await _public.DisposeAsync();
+        await _rollouts.DisposeAsync();
         await _deployer.DisposeAsync();
         await _reconciler.WaitAsync();
         State.ConfigApplied -= _kubernetesReconciler.OnConfigApplied;

@@ -7,7 +7,8 @@ namespace Aigis.Hosting;
 /// Brings the replicas in line with each applied reload, in the background: the config watcher must not wait for
 /// processes to start. Keeps the reconciles in flight so a stop can wait for them.
 /// </summary>
-internal sealed class ReloadReconciler(IDeployer deployer)
+/// <param name="effective">The config the deployer runs for a loaded one: the file with the rollouts in force laid over it.</param>
+internal sealed class ReloadReconciler(IDeployer deployer, Func<AigisConfig, AigisConfig> effective)
 {
     private readonly List<Task> _pending = [];
 
@@ -36,7 +37,7 @@ internal sealed class ReloadReconciler(IDeployer deployer)
     {
         try
         {
-            await deployer.ReconcileAsync(config, CancellationToken.None);
+            await deployer.ReconcileAsync(effective(config), CancellationToken.None);
         }
         catch (OperationCanceledException)
         {

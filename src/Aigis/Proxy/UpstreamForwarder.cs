@@ -269,6 +269,8 @@ internal sealed partial class UpstreamForwarder(
         if (result is { } outcome)
         {
             health.Record(route, instance, outcome);
+            instance.Samples?.Record(
+                outcome != AttemptResult.Success, attempt.ExpectDone, attempt.Delivering && outcome != AttemptResult.Success, RolloutLatency(attempt));
         }
         else
         {
@@ -320,6 +322,10 @@ internal sealed partial class UpstreamForwarder(
             record.RefusedBy = PipelineStage.Forward;
         }
     }
+
+    /// <summary>What a rollout compares: time to first token for a stream, the whole answer otherwise.</summary>
+    private TimeSpan RolloutLatency(UpstreamAttempt attempt) =>
+        attempt.ExpectDone && attempt.FirstByteAt != 0 ? time.GetElapsedTime(attempt.StartedAt, attempt.FirstByteAt) : time.GetElapsedTime(attempt.StartedAt);
 
     private ForwarderRequestConfig RequestConfig(Core.Configuration.TimeoutsConfig timeouts)
     {

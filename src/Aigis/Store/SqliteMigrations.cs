@@ -111,5 +111,27 @@ internal static class SqliteMigrations
         new(6, "key list order", """
             CREATE INDEX ix_api_keys_created ON api_keys (created_at, id);
             """),
+
+        // Rollouts and their history; a service's last succeeded, unsuperseded rollout is the version it runs.
+        new(7, "rollouts", """
+            CREATE TABLE rollouts (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                service    TEXT NOT NULL,
+                revision   INTEGER NOT NULL,
+                status     TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'rolled_back', 'aborted')),
+                phase      TEXT NOT NULL,
+                change     TEXT NOT NULL,
+                baseline   TEXT NOT NULL,
+                actor      TEXT NOT NULL,
+                started_at BIGINT NOT NULL,
+                ended_at   BIGINT,
+                reason     TEXT,
+                replicas   INTEGER NOT NULL,
+                slot       INTEGER NOT NULL,
+                steps      TEXT NOT NULL,
+                superseded INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_rollouts_service ON rollouts (service, id);
+            """),
     ];
 }

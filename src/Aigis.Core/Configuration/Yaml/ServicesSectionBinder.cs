@@ -7,7 +7,7 @@ namespace Aigis.Core.Configuration.Yaml;
 internal static class ServicesSectionBinder
 {
     public static readonly string[] ServiceKeys = ["name", "kind", "models", "balancer", "balancing", "runtime", "instances", "timeouts", "process",
-        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources", "kubernetes", "docker"];
+        "health", "outlierDetection", "circuitBreaker", "retries", "fallback", "admission", "cache", "resources", "kubernetes", "docker", "rollout"];
     private static readonly string[] s_kinds = ["llm", "http"];
     private static readonly string[] s_runtimes = ["static", "process", "docker", "kubernetes"];
 
@@ -59,6 +59,7 @@ internal static class ServicesSectionBinder
         var cache = new Caching.ResponseCacheOptions();
         YamlNode? cacheNode = null;
         var resources = new ResourcesConfig();
+        var rollout = new Rollouts.RolloutOptions();
         var runtime = RuntimeKind.Static;
         YamlNode? runtimeNode = null;
         var runtimeKnown = true;
@@ -148,6 +149,9 @@ internal static class ServicesSectionBinder
                     resourcesNode = value;
                     resources = ResourcesSectionBinder.Bind(value, $"{path}.resources", context);
                     break;
+                case "rollout":
+                    rollout = RolloutSectionBinder.Bind(value, $"{path}.rollout", context);
+                    break;
                 case "health":
                     resilience = resilience with { Health = ResilienceSectionBinder.BindHealth(value, $"{path}.health", context) };
                     break;
@@ -231,6 +235,7 @@ internal static class ServicesSectionBinder
             Admission = admission,
             Cache = cache,
             Resources = resources,
+            Rollout = rollout,
             Fallback = fallback.Select(f => f.Name).ToArray(),
         };
     }
