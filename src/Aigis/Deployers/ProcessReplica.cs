@@ -78,19 +78,23 @@ internal sealed partial class ProcessReplica : ISupervisedReplica
             {
                 var (failure, exitCode) = await RunOnceAsync(stopping);
                 var decision = _restarts.RecordFailure();
-                _firstOutcome.TrySetResult(false);
                 if (decision.IsCrashLoop)
                 {
                     // Logged before the state shows: whoever sees the crash loop in the status finds the reason in the log.
                     Log.CrashLoop(_environment.Logger, Name, decision.RecentFailures, _environment.Options.CrashLoopWindow, failure);
                     Update(s => s with { State = ReplicaState.CrashLoop, LastFailure = failure, LastExitCode = exitCode ?? s.LastExitCode, NextStartAt = null });
+                    _firstOutcome.TrySetResult(false);
                     return;
                 }
 
+                // The backoff's timer is armed before anyone can see the replica backing off: "restarts at NextStartAt"
+                // then holds for every observer, however soon after the clock moves (a test's fake clock included).
                 var nextStart = _environment.TimeProvider.GetUtcNow() + decision.Delay;
-                Update(s => s with { State = ReplicaState.BackingOff, LastFailure = failure, LastExitCode = exitCode ?? s.LastExitCode, NextStartAt = nextStart });
+                var backoff = Task.Delay(decision.Delay, _environment.TimeProvider, stopping);
                 Log.WillRestart(_environment.Logger, Name, failure, decision.Delay);
-                await Task.Delay(decision.Delay, _environment.TimeProvider, stopping);
+                Update(s => s with { State = ReplicaState.BackingOff, LastFailure = failure, LastExitCode = exitCode ?? s.LastExitCode, NextStartAt = nextStart });
+                _firstOutcome.TrySetResult(false);
+                await backoff;
                 Update(s => s with { Restarts = s.Restarts + 1 });
             }
         }
