@@ -140,7 +140,9 @@ public sealed partial class CommandLineTests
         Assert.Equal(HttpStatusCode.OK, vision.StatusCode);
         Assert.Equal(0, exitCode);
         Assert.Contains("runtime: process", demoConfig, StringComparison.Ordinal);
-        Assert.Equal(["chat-0", "chat-1", "chat-2", "embed-0", "embed-1", "vision-0", "vision-1"], replicas.Select(r => r.Name));
+        Assert.True(
+            replicas.Select(r => r.Name).SequenceEqual(["chat-0", "chat-1", "chat-2", "embed-0", "embed-1", "vision-0", "vision-1"]),
+            "not every replica was healthy at start:\n" + string.Join('\n', aigis.Stdout.Split('\n').Where(l => l.StartsWith("replica ", StringComparison.Ordinal))));
 
         // The simulators are gone with aigis: no process left, nothing listens on their ports any more.
         await OsProcess.AllGoneAsync(replicas.Select(r => r.Pid).ToArray(), replicas.Select(r => r.Port).ToArray(), TimeSpan.FromSeconds(5));
