@@ -175,7 +175,7 @@ internal static class ServicesSectionBinder
             context.Error(map, $"{path}: every service needs a 'name'");
         }
 
-        CheckRuntime(map, path, context, runtime, runtimeKnown, runtimeNode);
+        RuntimeSections.Check(map, path, context, runtime, runtimeKnown, runtimeNode);
         if (runtime == RuntimeKind.Kubernetes && kubernetesNode is not null)
         {
             KubernetesSectionBinder.CheckResources(resourcesNode, resources, kubernetesNode, kubernetes, path, context);
@@ -256,82 +256,6 @@ internal static class ServicesSectionBinder
                 return (RuntimeKind.Static, false);
         }
     }
-
-    /// <summary>A service says where its instances come from once: listed under <c>instances</c>, or run from <c>process</c>.</summary>
-    private static void CheckRuntime(YamlMappingNode map, string path, ConfigReadContext context, RuntimeKind runtime, bool runtimeKnown, YamlNode? runtimeNode)
-    {
-        if (!runtimeKnown)
-        {
-            return;
-        }
-
-        var processKey = KeyNode(map, "process", context);
-        var instancesKey = KeyNode(map, "instances", context);
-        var kubernetesKey = KeyNode(map, "kubernetes", context);
-        if (runtime == RuntimeKind.Kubernetes)
-        {
-            if (kubernetesKey is null)
-            {
-                context.Error(runtimeNode!, $"{path}: runtime: kubernetes needs a 'kubernetes' section, at least {{image: ...}}, saying what each pod runs");
-            }
-
-            if (instancesKey is not null)
-            {
-                context.Error(instancesKey, $"{path}: 'instances' cannot be combined with runtime: kubernetes; the pods it discovers are the instances");
-            }
-        }
-        else if (kubernetesKey is not null)
-        {
-            context.Error(kubernetesKey, $"{path}: 'kubernetes' applies only to runtime: kubernetes; add 'runtime: kubernetes' or remove the section");
-        }
-
-        if (runtime == RuntimeKind.Process)
-        {
-            if (processKey is null)
-            {
-                context.Error(runtimeNode!, $"{path}: runtime: process needs a 'process' section, at least {{command: ...}}, saying what each replica runs");
-            }
-
-            if (instancesKey is not null)
-            {
-                context.Error(instancesKey, $"{path}: 'instances' cannot be combined with runtime: process; the replicas it runs are the instances");
-            }
-        }
-        else if (processKey is not null)
-        {
-            context.Error(processKey, $"{path}: 'process' applies only to runtime: process; add 'runtime: process' or remove the section");
-        }
-
-        CheckDockerRuntime(map, path, context, runtime, runtimeNode);
-    }
-
-    /// <summary>A <c>runtime: docker</c> service says what its containers run in <c>docker</c>, and only it has that section.</summary>
-    private static void CheckDockerRuntime(YamlMappingNode map, string path, ConfigReadContext context, RuntimeKind runtime, YamlNode? runtimeNode)
-    {
-        var dockerKey = KeyNode(map, "docker", context);
-        if (runtime != RuntimeKind.Docker)
-        {
-            if (dockerKey is not null)
-            {
-                context.Error(dockerKey, $"{path}: 'docker' applies only to runtime: docker; add 'runtime: docker' or remove the section");
-            }
-
-            return;
-        }
-
-        if (dockerKey is null)
-        {
-            context.Error(runtimeNode!, $"{path}: runtime: docker needs a 'docker' section, at least {{image: ..., args: [...]}}, saying what each container runs");
-        }
-
-        if (KeyNode(map, "instances", context) is { } instancesKey)
-        {
-            context.Error(instancesKey, $"{path}: 'instances' cannot be combined with runtime: docker; the containers it runs are the instances");
-        }
-    }
-
-    private static YamlNode? KeyNode(YamlMappingNode map, string key, ConfigReadContext context) =>
-        map.Children.Keys.FirstOrDefault(k => context.IsKey(k, key));
 
     private static List<(string, YamlNode)> BindModels(YamlNode node, string path, ConfigReadContext context)
     {
