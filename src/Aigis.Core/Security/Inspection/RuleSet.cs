@@ -59,20 +59,27 @@ public sealed class RuleSet
         var zones = RuleZoneNames.ByName.Values.ToArray();
         _groups = new RuleGroup[]?[zones.Length, s_views.Length];
 
-        // One set of gate automata per view, over the rules of every zone: each automaton costs megabytes of
+        // One set of gate automata per view (and another for prompts), over the rules of every zone: each automaton costs megabytes of
         // solver state, and most rules look at several zones, so per-zone gates held the same patterns three to
         // six times over (308 MB of gates for the shipped rules against about 80 MB this way). A zone's group
         // runs the view's gate and confirms only its own members; a gate hit from another zone's rule costs one
         // extra confirmation pass, and only on values that match some attack pattern anyway.
-        var gatesByView = new List<SecurityRule[]>[s_views.Length];
+        // Prompts get gates of their own: a prompt full of SQL or shell (a normal coding question) must not hit
+        // the web rules' gate and pay for confirming every prompt rule on each such hit.
+        var gatesByView = new List<SecurityRule[]>[2, s_views.Length];
         var gateRegexes = new Dictionary<SecurityRule[], Regex>(ReferenceEqualityComparer.Instance);
-        foreach (var view in s_views)
+        for (var prompt = 0; prompt < 2; prompt++)
         {
-            var gated = Rules.Where(r => r.View == view && r.Prefilter is null).ToArray();
-            gatesByView[(int)view] = [];
-            if (gated.Length > 0)
+            foreach (var view in s_views)
             {
-                Combine(gated, matchTimeout, gatesByView[(int)view], gateRegexes);
+                var forPrompt = prompt == 1;
+                var gated = Rules.Where(r => r.View == view && r.Prefilter is null &&
+                    (forPrompt ? (r.Zones & RuleZone.Prompt) != 0 : (r.Zones & ~RuleZone.Prompt) != 0)).ToArray();
+                gatesByView[prompt, (int)view] = [];
+                if (gated.Length > 0)
+                {
+                    Combine(gated, matchTimeout, gatesByView[prompt, (int)view], gateRegexes);
+                }
             }
         }
 
@@ -89,7 +96,7 @@ public sealed class RuleSet
                     chunks.Add(new RuleGroup(alone.Regex, [alone], [_indexes[alone]]));
                 }
 
-                foreach (var gate in gatesByView[(int)view])
+                foreach (var gate in gatesByView[zone == RuleZone.Prompt ? 1 : 0, (int)view])
                 {
                     var members = gate.Where(r => (r.Zones & zone) != 0).ToArray();
                     if (members.Length > 0)
